@@ -1,0 +1,8 @@
+from django.conf import settings
+
+
+def site(request):
+    return {
+        "SITE_NAME": settings.MARKETPLACE_NAME,
+        "MARKETPLACE_CURRENCY": settings.MARKETPLACE_CURRENCY,
+    }

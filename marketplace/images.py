@@ -1,0 +1,73 @@
+"""Uploaded images: validated with Pillow and re-encoded, never served as uploaded.
+
+Re-encoding drops whatever else the file carried (scripts in polyglots, EXIF with GPS),
+and the pixel limit is checked from the header before any pixel is decoded, so a small
+file that expands to gigabytes (a decompression bomb) is refused without being loaded.
+"""
+
+import io
+import uuid
+import warnings
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from marketplace.errors import DomainError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+class ImageRejected(DomainError):
+    pass
+
+
+def reencode_image(
+    upload: UploadedFile, *, max_bytes: int, max_pixels: int, max_side: int, square: bool = False
+) -> ContentFile:
+    """Return the upload as a fresh JPEG no larger than `max_side`, or raise ImageRejected."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise ImageRejected(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in ALLOWED_FORMATS:
+                raise ImageRejected(_("Upload a JPEG, PNG, WebP or GIF image."))
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ImageRejected(
+                    _("The image is %(w)s×%(h)s pixels; the limit is %(mp)s megapixels.")
+                    % {"w": width, "h": height, "mp": max_pixels // 1_000_000}
+                )
+            image.load()
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(
+            _("The image has too many pixels; the limit is %(mp)s megapixels.") % {"mp": max_pixels // 1_000_000}
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ImageRejected(_("The file is not a valid image, or it is damaged.")) from None
+
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.split()[-1])
+        image = background
+    else:
+        image = image.convert("RGB")
+    if square:
+        image = ImageOps.fit(image, (max_side, max_side), Image.Resampling.LANCZOS)
+    else:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")

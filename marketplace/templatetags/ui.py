@@ -1,0 +1,46 @@
+"""Template helpers shared by every page: Bootstrap widgets and safe `next` links."""
+
+from django import forms, template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+CHECK_WIDGETS = (forms.CheckboxInput,)
+CHOICE_LIST_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+@register.simple_tag
+def widget(field, **attrs):
+    """Render a bound field's widget with Bootstrap classes and the invalid state."""
+    w = field.field.widget
+    if isinstance(w, CHECK_WIDGETS):
+        css = "form-check-input"
+    elif isinstance(w, CHOICE_LIST_WIDGETS):
+        css = ""
+    elif isinstance(w, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    extra = attrs.pop("class", "")
+    merged = {**attrs, "class": " ".join(filter(None, [w.attrs.get("class", ""), css, extra]))}
+    if field.errors:
+        merged["aria-describedby"] = f"{field.auto_id}_error"
+    return field.as_widget(attrs=merged)
+
+
+@register.filter
+def is_checkbox(field) -> bool:
+    return isinstance(field.field.widget, CHECK_WIDGETS)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **params) -> str:
+    """The current query string with some parameters replaced (None removes one)."""
+    query = context["request"].GET.copy()
+    for key, value in params.items():
+        query.pop(key, None)
+        if value not in (None, ""):
+            query[key] = value
+    return "?" + urlencode(sorted(query.lists()), doseq=True) if query else "?"

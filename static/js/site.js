@@ -1,0 +1,15 @@
+// Small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+  // Send the CSRF token with every htmx request (the token is in the cookie-less form field).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token) { event.detail.headers["X-CSRFToken"] = token.value; }
+  });
+  // Elements with data-confirm ask before submitting.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  }, true);
+})();

@@ -1,0 +1,34 @@
+import pytest
+from django.core.cache import cache
+
+from .factories import PASSWORD, SellerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolate(settings, tmp_path):
+    # Rate-limit counters and cached menus live in the shared cache: start each test clean.
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def seller(db):
+    return SellerFactory()
+
+
+@pytest.fixture
+def user_client(client, user):
+    client.force_login(user)
+    return client
