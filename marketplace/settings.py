@@ -287,6 +287,17 @@ MARKETPLACE_CURRENCY = env("MARKETPLACE_CURRENCY", "RUB")
 CURRENCIES = (MARKETPLACE_CURRENCY,)
 DEFAULT_CURRENCY = MARKETPLACE_CURRENCY
 
+# --- money: fees, clearance, payments, withdrawals ---------------------------------------
+# Fee tiers over the turnover between one buyer and one seller, in MARKETPLACE_CURRENCY:
+# 20% of the part up to 30 000, 12% of the part up to 300 000, 7.5% above (DESIGN.md).
+ESCROW_FEE_TIERS = [("30000", "0.20"), ("300000", "0.12"), (None, "0.075")]
+# Days a seller's earnings stay pending before they can be withdrawn (0: available at once).
+ESCROW_CLEARANCE_DAYS = env_int("ESCROW_CLEARANCE_DAYS", 0)
+WITHDRAWAL_MIN_AMOUNT = env("WITHDRAWAL_MIN_AMOUNT", "1000")
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
+# The sandbox provider signs its webhooks with this key (HMAC-SHA256).
+SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "sandbox-" + SECRET_KEY[:32])
+
 # --- Celery -------------------------------------------------------------------------
 # Without REDIS_URL the broker is a folder on disk: worker and beat still run and the
 # timers still fire, with no server to install.
@@ -334,6 +345,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one beat schedule. Timers are database rows; these sweeps find the due ones.
 CELERY_BEAT_SCHEDULE = {
+    "escrow-reconcile": {
+        "task": "escrow.tasks.ledger_reconcile",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "marketplace.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=10),
