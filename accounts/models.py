@@ -73,6 +73,12 @@ def avatar_upload_to(instance: "Profile", filename: str) -> str:
     return f"avatars/{instance.user_id}/{uuid.uuid4().hex}.jpg"
 
 
+class SellerLevel(models.TextChoices):
+    NEW = "new", _("New seller")
+    ADVANCED = "advanced", _("Advanced")
+    PROFESSIONAL = "professional", _("Professional")
+
+
 class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="profile")
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
@@ -85,6 +91,14 @@ class Profile(models.Model):
     languages = models.JSONField(_("languages I speak"), default=list, blank=True)
     country = CountryField(_("country"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE)
+    # Public reputation, recomputed by the reputation tasks (never typed in by hand).
+    seller_level = models.CharField(
+        _("seller level"), max_length=16, choices=SellerLevel.choices, default=SellerLevel.NEW, db_index=True
+    )
+    rating_avg = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, default=0)
+    rating_count = models.PositiveIntegerField(_("reviews"), default=0)
+    orders_completed = models.PositiveIntegerField(_("orders completed"), default=0)
+    response_minutes = models.PositiveIntegerField(_("average response time, minutes"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

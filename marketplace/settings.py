@@ -287,6 +287,16 @@ MARKETPLACE_CURRENCY = env("MARKETPLACE_CURRENCY", "RUB")
 CURRENCIES = (MARKETPLACE_CURRENCY,)
 DEFAULT_CURRENCY = MARKETPLACE_CURRENCY
 
+# --- catalog -------------------------------------------------------------------------
+GIG_MIN_PRICE = env("GIG_MIN_PRICE", "500")
+GIG_MAX_PRICE = "1000000"
+GIG_MAX_IMAGES = 8
+GIG_IMAGE_MAX_BYTES = env_int("GIG_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+GIG_IMAGE_MAX_PIXELS = 40_000_000
+GIG_IMAGE_SIDE = 1600
+GIG_THUMBNAIL_SIZE = (600, 400)
+CATALOG_PAGE_SIZE = 24
+
 # --- money: fees, clearance, payments, withdrawals ---------------------------------------
 # Fee tiers over the turnover between one buyer and one seller, in MARKETPLACE_CURRENCY:
 # 20% of the part up to 30 000, 12% of the part up to 300 000, 7.5% above (DESIGN.md).
@@ -302,14 +312,15 @@ SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "sandbox-" + SECRET_KEY[:
 # Without REDIS_URL the broker is a folder on disk: worker and beat still run and the
 # timers still fire, with no server to install.
 _BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_BROKER_DIR / "queue"),
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "processed_folder": str(_BROKER_DIR / "processed"),
+        "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:

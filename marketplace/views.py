@@ -6,7 +6,12 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def home_view(request):
-    return render(request, "home.html")
+    from gigs.selectors import favorite_ids, gigs_popular
+
+    popular = gigs_popular(limit=8)
+    return render(
+        request, "home.html", {"popular": popular, "favorite_ids": favorite_ids(user=request.user, gigs=popular)}
+    )
 
 
 def csrf_failure_view(request, reason=""):

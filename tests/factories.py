@@ -38,3 +38,70 @@ class ProfileFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("user",)
 
     user = factory.SubFactory(UserFactory)
+
+
+# --- catalog ---------------------------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+from djmoney.money import Money  # noqa: E402
+
+from gigs.models import Category, Gig, GigImage, GigPackage  # noqa: E402
+
+
+def rub(amount) -> Money:
+    return Money(Decimal(str(amount)), "RUB")
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("parent", "slug")
+
+    parent = None
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    name_ru = factory.LazyAttribute(lambda c: f"Раздел {c.slug}")
+    name_en = factory.LazyAttribute(lambda c: f"Section {c.slug}")
+
+
+class CategoryFactory(SectionFactory):
+    parent = factory.SubFactory(SectionFactory)
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class GigFactory(factory.django.DjangoModelFactory):
+    """An active gig with one package (price 1000, 3 days) unless told otherwise."""
+
+    class Meta:
+        model = Gig
+        skip_postgeneration_save = True
+
+    seller = factory.SubFactory(SellerFactory)
+    category = factory.SubFactory(CategoryFactory)
+    title = factory.Sequence(lambda n: f"I will do task number {n}")
+    slug = factory.Sequence(lambda n: f"task-{n}")
+    description = "A careful, detailed description of the work that is longer than one hundred characters in total."
+    status = Gig.Status.ACTIVE
+    price_from = factory.LazyFunction(lambda: rub(1000))
+    days_min = 3
+    published_at = factory.Faker("date_time_this_year", tzinfo=__import__("datetime").UTC)
+
+    @factory.post_generation
+    def packages(self, create, extracted, **kwargs):
+        if not create:
+            return
+        specs = extracted or [(self.price_from.amount, self.days_min, 1)]
+        for tier, (price, days, revisions) in enumerate(specs, start=1):
+            GigPackage.objects.create(
+                gig=self, tier=tier, name=f"Tier {tier}", description="What is included",
+                price=rub(price), delivery_days=days, revisions=revisions,
+            )  # fmt: skip
+
+    @factory.post_generation
+    def with_image(self, create, extracted, **kwargs):
+        if create and extracted:
+            from tests.images import image_bytes
+
+            image = GigImage(gig=self, position=0)
+            image.image.save("cover.jpg", ContentFile(image_bytes("JPEG")), save=True)

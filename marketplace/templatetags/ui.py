@@ -44,3 +44,43 @@ def query_with(context, **params) -> str:
         if value not in (None, ""):
             query[key] = value
     return "?" + urlencode(sorted(query.lists()), doseq=True) if query else "?"
+
+
+CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€"}
+
+
+@register.filter
+def money(value) -> str:
+    """1500 RUB -> "1 500 ₽" (Russian) or "1,500 ₽" (English); kopecks only when there are any."""
+    from decimal import Decimal
+
+    from django.utils.translation import get_language
+
+    if value in (None, ""):
+        return ""
+    amount = getattr(value, "amount", value)
+    currency = str(getattr(getattr(value, "currency", None), "code", "") or "")
+    amount = Decimal(amount)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    if (get_language() or "ru").startswith("ru"):
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    sign = CURRENCY_SIGNS.get(currency, currency)
+    return f"{text}\u00a0{sign}".strip()
+
+
+@register.filter
+def stars(rating) -> str:
+    """A rating as text for screen readers and the eye: 4.86 -> "4.9"."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(rating or 0).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def in_set(value, container) -> bool:
+    return value in (container or ())
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)

@@ -24,10 +24,11 @@ def _closed_port() -> int:
 
 def _drop_connection_pools():
     # Celery caches connections to the broker it saw first: drop them so a new URL is used.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    from kombu import pools
+
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()  # kombu keeps producer pools per connection in a global registry
 
 
 @pytest.fixture

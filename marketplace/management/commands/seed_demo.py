@@ -1,62 +1,127 @@
 """Demo data for `make run`: safe to run again, it updates what is there instead of duplicating."""
 
+import hashlib
+import io
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from PIL import Image, ImageDraw
 
 from accounts.services import profile_ensure
-from gigs.services import category_tree_seed
+from gigs import services as gig_services
+from gigs.demo_data import DEMO_GIGS, DEMO_SELLERS
+from gigs.models import Category, Gig
 
 DEMO_PASSWORD = "demo-pass-2026"
 
 DEMO_USERS = [
     # username, email, display name, seller, staff, headline, skills, languages
     ("admin", "admin@demo.gigmarket.local", "Администратор", False, True, "", [], ["Русский", "English"]),
-    (
-        "anna_design",
-        "anna@demo.gigmarket.local",
-        "Анна Соколова",
-        True,
-        False,
-        "Дизайнер логотипов и фирменного стиля, 8 лет опыта",
-        ["Логотипы", "Фирменный стиль", "Figma", "Illustrator"],
-        ["Русский", "English"],
-    ),
-    (
-        "dev_maxim",
-        "maxim@demo.gigmarket.local",
-        "Максим Орлов",
-        True,
-        False,
-        "Python/Django developer: websites, bots and integrations",
-        ["Python", "Django", "Telegram bots", "PostgreSQL"],
-        ["Русский", "English"],
-    ),
-    (
-        "olga_texts",
-        "olga@demo.gigmarket.local",
-        "Ольга Белова",
-        True,
-        False,
-        "Копирайтер и переводчик EN↔RU",
-        ["Копирайтинг", "SEO-тексты", "Перевод"],
-        ["Русский", "English", "Deutsch"],
-    ),
+    ("anna_design", "anna@demo.gigmarket.local", "Анна Соколова", True, False,
+     "Дизайнер логотипов и фирменного стиля, 8 лет опыта", ["Логотипы", "Фирменный стиль", "Figma", "Illustrator"],
+     ["Русский", "English"]),
+    ("dev_maxim", "maxim@demo.gigmarket.local", "Максим Орлов", True, False,
+     "Python/Django developer: websites, bots and integrations", ["Python", "Django", "Telegram bots", "PostgreSQL"],
+     ["Русский", "English"]),
+    ("olga_texts", "olga@demo.gigmarket.local", "Ольга Белова", True, False,
+     "Копирайтер и переводчик EN↔RU", ["Копирайтинг", "SEO-тексты", "Перевод"], ["Русский", "English", "Deutsch"]),
     ("ivan_client", "ivan@demo.gigmarket.local", "Иван Петров", False, False, "", [], ["Русский"]),
     ("kate_client", "kate@demo.gigmarket.local", "Kate Wilson", False, False, "", [], ["English"]),
-]
+]  # fmt: skip
+
+
+def cover_image(title: str, color: str) -> bytes:
+    """A 1200x800 cover: a gradient in the gig's color with a pattern picked by the title.
+
+    No text on purpose: Pillow's built-in font has no Cyrillic, and a fresh machine may
+    have no other font; the title is shown next to the image anyway.
+    """
+    width, height = 1200, 800
+    seed = int(hashlib.sha256(title.encode()).hexdigest(), 16)
+    base = tuple(int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    dark = tuple(int(c * 0.5) for c in base)
+    light = tuple(min(255, c + 60) for c in base)
+    image = Image.new("RGB", (width, height), base)
+    draw = ImageDraw.Draw(image, "RGBA")
+    for y in range(height):
+        t = y / height
+        draw.line([(0, y), (width, y)], fill=tuple(int(b * (1 - t) + d * t) for b, d in zip(base, dark, strict=True)))
+    pattern = seed % 3
+    for i in range(7):
+        r = 60 + (seed >> (i * 5)) % 260
+        x = (seed >> (i * 7)) % width
+        y = (seed >> (i * 3 + 11)) % height
+        fill = (*light, 70 + (i * 20) % 90)
+        if pattern == 0:
+            draw.ellipse([x - r, y - r, x + r, y + r], fill=fill)
+        elif pattern == 1:
+            draw.rounded_rectangle([x - r, y - r // 2, x + r, y + r // 2], radius=r // 4, fill=fill)
+        else:
+            draw.polygon([(x, y - r), (x + r, y + r), (x - r, y + r)], fill=fill)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
 
 
 class Command(BaseCommand):
-    help = "Create demo categories and users with known passwords (idempotent)."
+    help = "Create demo categories, users and gigs with known passwords (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        categories = category_tree_seed()
+        categories = gig_services.category_tree_seed()
+        users = self._users()
+        admin = users["admin"]
+        created = 0
+        for spec in DEMO_GIGS:
+            seller = users[spec["seller"]]
+            if Gig.objects.filter(seller=seller, title=spec["title"]).exists():
+                continue
+            section_slug, category_slug = spec["category"]
+            category = Category.objects.get(parent__slug=section_slug, parent__parent=None, slug=category_slug)
+            data = gig_services.GigData(
+                title=spec["title"],
+                category_id=category.pk,
+                description=spec["description"],
+                tags=spec["tags"],
+                packages=[
+                    gig_services.PackageData(
+                        p["name"], p["description"], Decimal(p["price"]), p["days"], p["revisions"]
+                    )
+                    for p in spec["packages"]
+                ],
+                extras=[gig_services.ExtraData(e["title"], Decimal(e["price"]), e["days"]) for e in spec["extras"]],
+                questions=[
+                    gig_services.QuestionData(
+                        q["text"], q.get("kind", "text"), q.get("choices", []), q.get("required", True)
+                    )
+                    for q in spec["questions"]
+                ],
+                faqs=[gig_services.FaqData(f["question"], f["answer"]) for f in spec.get("faqs", [])],
+            )
+            image = SimpleUploadedFile("cover.jpg", cover_image(spec["title"], spec["color"]), "image/jpeg")
+            gig = gig_services.gig_save(seller=seller, data=data, submit=True, new_images=[image])
+            gig_services.gig_approve(gig_id=gig.pk, actor=admin)
+            created += 1
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {categories} categories, {len(users)} users, {created} new gigs "
+                f"({Gig.objects.filter(status=Gig.Status.ACTIVE).count()} active)."
+            )
+        )
+        self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+        for user in users.values():
+            role = "staff" if user.is_staff else "freelancer" if user.is_seller else "client"
+            self.stdout.write(f"  {user.email:<36} {role}")
+
+    def _users(self) -> dict:
         User = get_user_model()
-        rows = []
-        for username, email, name, seller, staff, headline, skills, languages in DEMO_USERS:
+        rows = list(DEMO_USERS)
+        for username, (email, name, headline, skills, languages, _country) in DEMO_SELLERS.items():
+            rows.append((username, email, name, True, False, headline, skills, languages))
+        users = {}
+        for username, email, name, seller, staff, headline, skills, languages in rows:
             user = User.objects.filter(email__iexact=email).first()
             if user is None:
                 user = User.objects.create_user(username=username, email=email, password=DEMO_PASSWORD)
@@ -73,8 +138,5 @@ class Command(BaseCommand):
             profile.languages = languages
             profile.country = "RU" if languages[0] == "Русский" else "GB"
             profile.save()
-            rows.append((email, "staff" if staff else "freelancer" if seller else "client"))
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {categories} categories, {len(rows)} users."))
-        self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
-        for email, role in rows:
-            self.stdout.write(f"  {email:<32} {role}")
+            users[username] = user
+        return users

@@ -1,0 +1,251 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.forms import formset_factory
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from marketplace.errors import DomainError
+from marketplace.images import ImageRejected
+
+from . import selectors, services
+from .forms import (
+    CatalogFilterForm,
+    ExtraForm,
+    FaqForm,
+    GigBasicsForm,
+    GigImagesForm,
+    PackageFormSet,
+    QuestionForm,
+)
+from .models import Gig, GigQuestion
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def catalog_view(request, section_slug=None, category_slug=None):
+    section = category = None
+    if section_slug:
+        section, category = selectors.category_get(section_slug=section_slug, category_slug=category_slug)
+    form = CatalogFilterForm(request.GET)
+    params = form.cleaned_or_defaults()
+    query = selectors.CatalogQuery(section=section, category=category, **params)
+    paginator = Paginator(selectors.gig_catalog(query), settings.CATALOG_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "query": query,
+        "section": section,
+        "category": category,
+        "page": page,
+        "favorite_ids": selectors.favorite_ids(user=request.user, gigs=page.object_list),
+        "filtered": any(params.get(k) for k in ("q", "price_min", "price_max", "days", "level", "rating")),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "catalog-results":
+        return render(request, "gigs/_catalog_results.html", context)
+    context["counts"] = selectors.category_gig_counts(section=section)
+    return render(request, "gigs/catalog.html", context)
+
+
+@require_GET
+def gig_detail_view(request, gig_id, slug=None):
+    gig = selectors.gig_get_for_viewer(gig_id=gig_id, user=request.user)
+    if slug != gig.slug and gig.is_public:
+        return redirect("gigs:detail", gig_id=gig.pk, slug=gig.slug, permanent=True)
+    if gig.is_public and request.user.pk != gig.seller_id:
+        services.gig_register_view(gig_id=gig.pk)
+    more = selectors.gigs_more_from_seller(gig=gig)
+    return render(
+        request,
+        "gigs/gig_detail.html",
+        {
+            "gig": gig,
+            "packages": list(gig.packages.all()),
+            "images": list(gig.images.all()),
+            "more": more,
+            "favorite_ids": selectors.favorite_ids(user=request.user, gigs=[gig, *more]),
+            "is_owner": request.user.pk == gig.seller_id,
+        },
+    )
+
+
+@require_POST
+@login_required
+def favorite_toggle_view(request, gig_id):
+    gig = selectors.gig_get_public(gig_id=gig_id)
+    saved = services.favorite_toggle(user=request.user, gig_id=gig.pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "gigs/_favorite_button.html", {"gig": gig, "saved": saved})
+    messages.success(request, _("Saved to your list.") if saved else _("Removed from your list."))
+    return redirect(request.POST.get("next") or gig_url(gig))
+
+
+@login_required
+def saved_view(request):
+    page = Paginator(selectors.favorites_of(user=request.user), settings.CATALOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "gigs/saved.html", {"page": page, "favorite_ids": {gig.pk for gig in page.object_list}})
+
+
+def gig_url(gig: Gig) -> str:
+    return reverse("gigs:detail", kwargs={"gig_id": gig.pk, "slug": gig.slug})
+
+
+# --- the freelancer's side ---------------------------------------------------------------
+
+
+@login_required
+def dashboard_view(request):
+    gigs = list(selectors.gigs_of_seller(seller=request.user))
+    return render(request, "gigs/dashboard.html", {"gigs": gigs})
+
+
+def _editor_formsets(data=None, gig: Gig | None = None):
+    def build(form_class, prefix, initial, spare):
+        total = min(len(initial) + spare, 10)
+        formset_class = formset_factory(
+            form_class, extra=max(total - len(initial), 0), max_num=10, validate_max=True, absolute_max=10
+        )
+        return formset_class(data, initial=initial, prefix=prefix)
+
+    packages = extras = questions = faqs = []
+    if gig is not None:
+        packages = [
+            {
+                "name": p.name,
+                "description": p.description,
+                "price": p.price.amount,
+                "delivery_days": p.delivery_days,
+                "revisions": p.revisions,
+            }
+            for p in gig.packages.all()
+        ]
+        extras = [{"title": e.title, "price": e.price.amount, "extra_days": e.extra_days} for e in gig.extras.all()]
+        questions = [
+            {"text": q.text, "kind": q.kind, "choices": ", ".join(q.choices), "required": q.required}
+            for q in gig.questions.all()
+        ]
+        faqs = [{"question": f.question, "answer": f.answer} for f in gig.faqs.all()]
+    return {
+        "packages": PackageFormSet(data, initial=packages, prefix="pkg"),
+        "extras": build(ExtraForm, "extra", extras, 3),
+        "questions": build(QuestionForm, "question", questions, 2 if questions else 3),
+        "faqs": build(FaqForm, "faq", faqs, 2),
+    }
+
+
+def _gig_data_from(basics, formsets) -> services.GigData:
+    return services.GigData(
+        title=basics.cleaned_data["title"],
+        category_id=basics.cleaned_data["category"],
+        description=basics.cleaned_data["description"],
+        tags=basics.cleaned_data["tags"],
+        packages=[
+            services.PackageData(
+                name=f.cleaned_data["name"], description=f.cleaned_data["description"], price=f.cleaned_data["price"],
+                delivery_days=f.cleaned_data["delivery_days"], revisions=f.cleaned_data["revisions"],
+            )
+            for f in formsets["packages"].forms if f.is_used()
+        ],
+        extras=[
+            services.ExtraData(title=f.cleaned_data["title"], price=f.cleaned_data["price"],
+                               extra_days=f.cleaned_data["extra_days"] or 0)
+            for f in formsets["extras"].forms if f.is_used()
+        ],
+        questions=[
+            services.QuestionData(
+                text=f.cleaned_data["text"], kind=f.cleaned_data["kind"] or GigQuestion.Kind.TEXT,
+                choices=f.cleaned_data["choice_list"] if f.cleaned_data["kind"] == GigQuestion.Kind.CHOICE else [],
+                required=f.cleaned_data["required"],
+            )
+            for f in formsets["questions"].forms if f.is_used()
+        ],
+        faqs=[
+            services.FaqData(question=f.cleaned_data["question"], answer=f.cleaned_data["answer"])
+            for f in formsets["faqs"].forms if f.is_used()
+        ],
+    )  # fmt: skip
+
+
+@login_required
+def gig_editor_view(request, gig_id=None):
+    if not request.user.is_seller:
+        messages.info(request, _("Turn on selling first: then you can create gigs."))
+        return redirect(reverse("accounts:settings") + "#selling")
+    gig = selectors.gig_get_own(gig_id=gig_id, seller=request.user) if gig_id else None
+    images = list(gig.images.all()) if gig else []
+    image_ids = [image.pk for image in images]
+    if request.method == "POST":
+        basics = GigBasicsForm(request.POST)
+        formsets = _editor_formsets(request.POST, gig)
+        images_form = GigImagesForm(request.POST, request.FILES, image_ids=image_ids)
+        valid = basics.is_valid() & images_form.is_valid()
+        valid = all([fs.is_valid() for fs in formsets.values()]) and valid
+        if valid:
+            try:
+                saved = services.gig_save(
+                    seller=request.user,
+                    data=_gig_data_from(basics, formsets),
+                    gig_id=gig.pk if gig else None,
+                    submit="submit" in request.POST,
+                    new_images=images_form.cleaned_data["new_images"],
+                    delete_image_ids=images_form.cleaned_data["delete_images"],
+                    cover_image_id=images_form.cleaned_data["cover"],
+                )
+            except ImageRejected as exc:
+                images_form.add_error("new_images", exc.message)
+            except DomainError as exc:
+                basics.add_error(None, exc.message)
+            else:
+                if saved.status == Gig.Status.PENDING:
+                    messages.success(request, _("The gig is sent to moderation. We usually check gigs within a day."))
+                else:
+                    messages.success(request, _("The draft is saved."))
+                return redirect("gigs:edit", gig_id=saved.pk)
+    else:
+        if gig:
+            initial = {"title": gig.title, "category": gig.category_id, "description": gig.description,
+                       "tags": gig.tags}  # fmt: skip
+        else:
+            initial = {}
+        basics = GigBasicsForm(initial=initial)
+        formsets = _editor_formsets(None, gig)
+        images_form = GigImagesForm(image_ids=image_ids)
+    return render(
+        request,
+        "gigs/editor.html",
+        {"gig": gig, "basics": basics, "images_form": images_form, "images": images, **formsets},
+    )
+
+
+GIG_ACTIONS = {
+    "submit": (services.gig_submit, _("The gig is sent to moderation.")),
+    "pause": (services.gig_pause, _("The gig is paused: clients no longer see it.")),
+    "resume": (services.gig_resume, _("The gig is active again.")),
+    "duplicate": (services.gig_duplicate, _("A copy is saved as a draft.")),
+    "delete": (services.gig_delete_draft, _("The draft is deleted.")),
+}
+
+
+@require_POST
+@login_required
+def gig_action_view(request, gig_id, action):
+    if action not in GIG_ACTIONS:
+        raise Http404
+    gig = selectors.gig_get_own(gig_id=gig_id, seller=request.user)
+    service, success = GIG_ACTIONS[action]
+    try:
+        result = service(gig_id=gig.pk, seller=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+        if action == "duplicate":
+            return redirect("gigs:edit", gig_id=result.pk)
+    return redirect("gigs:dashboard")
