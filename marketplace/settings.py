@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
                 "gigs.context_processors.categories",
+                "orders.context_processors.order_counts",
             ],
         },
     },
@@ -297,6 +298,20 @@ GIG_IMAGE_SIDE = 1600
 GIG_THUMBNAIL_SIZE = (600, 400)
 CATALOG_PAGE_SIZE = 24
 
+# --- orders ----------------------------------------------------------------------------
+ORDER_AUTOCOMPLETE_DAYS = env_int("ORDER_AUTOCOMPLETE_DAYS", 3)
+ORDER_PAYMENT_EXPIRY_HOURS = env_int("ORDER_PAYMENT_EXPIRY_HOURS", 24)
+ORDER_FREE_CANCEL_MINUTES = 20
+ORDER_MUTUAL_CANCEL_HOURS = 48
+ORDER_MAX_QUANTITY = 10
+ORDER_FILE_MAX_BYTES = env_int("ORDER_FILE_MAX_BYTES", 50 * 1024 * 1024)
+ORDER_MAX_FILES = 10
+# Never accepted as attachments: files that run when opened.
+BLOCKED_FILE_EXTENSIONS = {
+    "exe", "msi", "bat", "cmd", "com", "scr", "pif", "vbs", "vbe", "js", "jse", "wsf", "wsh", "ps1", "psm1",
+    "jar", "apk", "app", "dmg", "sh", "reg", "lnk", "cpl", "hta", "dll", "sys", "iso",
+}  # fmt: skip
+
 # --- money: fees, clearance, payments, withdrawals ---------------------------------------
 # Fee tiers over the turnover between one buyer and one seller, in MARKETPLACE_CURRENCY:
 # 20% of the part up to 30 000, 12% of the part up to 300 000, 7.5% above (DESIGN.md).
@@ -356,6 +371,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one beat schedule. Timers are database rows; these sweeps find the due ones.
 CELERY_BEAT_SCHEDULE = {
+    "orders-sweep": {
+        "task": "orders.tasks.orders_sweep",
+        "schedule": 60.0,
+    },
     "escrow-reconcile": {
         "task": "escrow.tasks.ledger_reconcile",
         "schedule": crontab(hour=3, minute=30),

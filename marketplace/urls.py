@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("gigs.urls")),
+    path("", include("orders.urls")),
     path("", include("escrow.urls")),
 ]
 

@@ -59,7 +59,9 @@ def money(value) -> str:
     if value in (None, ""):
         return ""
     amount = getattr(value, "amount", value)
-    currency = str(getattr(getattr(value, "currency", None), "code", "") or "")
+    from django.conf import settings
+
+    currency = str(getattr(getattr(value, "currency", None), "code", "") or settings.MARKETPLACE_CURRENCY)
     amount = Decimal(amount)
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     if (get_language() or "ru").startswith("ru"):

@@ -13,3 +13,9 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
 })();
+// On a phone the catalog filters start folded so the results come first.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.matchMedia("(max-width: 991.98px)").matches) {
+    document.querySelectorAll("details.filters-box[open]").forEach(function (box) { box.removeAttribute("open"); });
+  }
+});

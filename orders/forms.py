@@ -1,0 +1,92 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from gigs.forms import MultipleImageField as MultipleFileField
+from gigs.forms import MultipleImageInput as MultipleFileInput
+
+from .models import Dispute
+
+
+class CheckoutForm(forms.Form):
+    package = forms.TypedChoiceField(label=_("Package"), coerce=int, widget=forms.RadioSelect)
+    extras = forms.TypedMultipleChoiceField(
+        label=_("Extras"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=settings.ORDER_MAX_QUANTITY, initial=1)
+
+    def __init__(self, *args, gig, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["package"].choices = [(p.tier, p.name) for p in gig.packages.all()]
+        self.fields["extras"].choices = [(e.pk, e.title) for e in gig.extras.all()]
+
+
+def files_field(label, help_text=""):
+    return MultipleFileField(label=label, required=False, widget=MultipleFileInput(attrs={"multiple": True}),
+                             help_text=help_text)  # fmt: skip
+
+
+class DeliverForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the buyer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    files = files_field(_("Files"), _("Up to 10 files, 50 MB each. Programs are not accepted; pack them into a ZIP."))
+
+
+class RevisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What should be changed"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What went wrong"), min_length=20, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    files = files_field(_("Evidence"), _("Screenshots or documents, up to 10 files."))
+
+
+class RequirementsForm(forms.Form):
+    """One field per question the gig asks, built from the order's snapshot."""
+
+    def __init__(self, *args, questions: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            name = f"q{question['id']}"
+            required = bool(question.get("required"))
+            if question["kind"] == "choice":
+                field = forms.ChoiceField(
+                    label=question["text"], required=required, widget=forms.RadioSelect,
+                    choices=[(c, c) for c in question.get("choices", [])],
+                )  # fmt: skip
+            elif question["kind"] == "file":
+                field = forms.FileField(label=question["text"], required=required)
+            else:
+                field = forms.CharField(
+                    label=question["text"], required=required, max_length=5000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )  # fmt: skip
+            self.fields[name] = field
+
+
+class DisputeResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Dispute.Outcome.choices, widget=forms.RadioSelect)
+    seller_percent = forms.IntegerField(
+        label=_("Seller's share, %"), min_value=1, max_value=99, required=False,
+        help_text=_("For a split only. The fee is taken from the seller's share."),
+    )  # fmt: skip
+    decision = forms.CharField(
+        label=_("Written decision (both parties see it)"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Dispute.Outcome.SPLIT and not data.get("seller_percent"):
+            self.add_error("seller_percent", _("Give the seller's share for a split."))
+        return data

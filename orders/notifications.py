@@ -1,0 +1,73 @@
+"""Emails to the parties about order events, in each recipient's language.
+
+An event is emailed once: the task and the sweep both lock the event row (SKIP LOCKED)
+and set `notified_at`. When the broker was down at commit time, the sweep sends it a
+minute later.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import OrderEvent
+
+SILENT = {OrderEvent.Kind.PLACED}  # an unpaid order concerns nobody else yet
+
+
+def _recipients(event: OrderEvent) -> list:
+    order = event.order
+    if event.actor_id == order.buyer_id:
+        return [order.seller]
+    if event.actor_id == order.seller_id:
+        return [order.buyer]
+    return [order.buyer, order.seller]  # the system or staff acted
+
+
+def order_event_send(*, event_id: int) -> bool:
+    with transaction.atomic():
+        event = (
+            OrderEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("order__buyer", "order__seller", "actor")
+            .filter(pk=event_id, notified_at__isnull=True)
+            .first()
+        )
+        if event is None:
+            return False
+        if event.kind not in SILENT:
+            for person in _recipients(event):
+                _send(event, person)
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
+    return True
+
+
+def _send(event: OrderEvent, person) -> None:
+    order = event.order
+    with translation.override(person.language):
+        context = {
+            "person": person,
+            "order": order,
+            "event": event,
+            "url": settings.SITE_URL + reverse("orders:detail", args=[order.pk]),
+            "site_name": settings.MARKETPLACE_NAME,
+        }
+        subject = _("Order #%(id)s: %(what)s") % {"id": order.pk, "what": event.get_kind_display()}
+        body = render_to_string("orders/email/event.txt", context)
+    send_mail(subject, body, None, [person.email], fail_silently=False)
+
+
+def order_events_notify_due(*, now=None, limit: int = 500) -> int:
+    # Give the task a minute to do it first; after that the sweep sends what is left.
+    cutoff = (now or timezone.now()) - timedelta(minutes=1)
+    ids = list(
+        OrderEvent.objects.filter(notified_at__isnull=True, created_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for event_id in ids if order_event_send(event_id=event_id))

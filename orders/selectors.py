@@ -1,0 +1,120 @@
+"""Every read of orders that a page needs, with the access checks."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Order, OrderFile
+from .services import buyer_cancel_kind
+
+S = Order.Status
+
+TABS = {
+    "active": (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS),
+    "delivered": (S.DELIVERED,),
+    "completed": (S.COMPLETED,),
+    "cancelled": (S.CANCELLED,),
+    "disputed": (S.DISPUTED,),
+    "unpaid": (S.PENDING_PAYMENT,),
+}
+
+
+def order_get_for_party(*, user: User, order_id: int) -> Order:
+    """The order if `user` is its buyer or seller; anyone else gets a 404."""
+    if not user.is_authenticated:
+        raise Http404
+    order = (
+        Order.objects.select_related("buyer__profile", "seller__profile", "gig", "cancel_requested_by")
+        .filter(Q(buyer=user) | Q(seller=user), pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+def order_file_get_for_party(*, user: User, order_id: int, file_id: int) -> OrderFile:
+    order = order_get_for_party(user=user, order_id=order_id)
+    item = OrderFile.objects.filter(order=order, pk=file_id).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def orders_list(*, user: User, side: str, tab: str) -> QuerySet:
+    statuses = TABS.get(tab, TABS["active"])
+    mine = Order.objects.filter(buyer=user) if side == "buyer" else Order.objects.filter(seller=user)
+    return (
+        mine.filter(status__in=statuses)
+        .select_related("buyer__profile", "seller__profile", "gig")
+        .order_by("deadline_at" if tab == "active" else "-updated_at", "-id")
+    )
+
+
+def orders_tab_counts(*, user: User, side: str) -> dict[str, int]:
+    mine = Order.objects.filter(buyer=user) if side == "buyer" else Order.objects.filter(seller=user)
+    by_status = dict(mine.values_list("status").annotate(n=Count("id")))
+    return {tab: sum(by_status.get(s, 0) for s in statuses) for tab, statuses in TABS.items()}
+
+
+def orders_header_counts(*, user: User) -> dict[str, int]:
+    """Orders that need the user now: as buyer (delivered to check, requirements to send)
+    and as seller (work in progress)."""
+    rows = (
+        Order.objects.filter(Q(buyer=user) | Q(seller=user), status__in=Order.ACTIVE_STATUSES)
+        .values("status")
+        .annotate(
+            as_buyer=Count("id", filter=Q(buyer=user)),
+            as_seller=Count("id", filter=Q(seller=user)),
+        )
+    )
+    buying = selling = 0
+    for row in rows:
+        if row["status"] in (S.AWAITING_REQUIREMENTS, S.DELIVERED):
+            buying += row["as_buyer"]
+        if row["status"] in (S.IN_PROGRESS, S.DISPUTED):
+            selling += row["as_seller"]
+    return {"buying": buying, "selling": selling}
+
+
+def deadline_soon(order: Order) -> bool:
+    return bool(
+        order.status == S.IN_PROGRESS and order.deadline_at and order.deadline_at - timezone.now() < timedelta(days=1)
+    )
+
+
+def order_actions(*, order: Order, user: User) -> set[str]:
+    """What this user can do with this order now: the buttons on the order page."""
+    role = order.party_role(user)
+    actions: set[str] = set()
+    status = order.status
+    pending_request = order.cancel_requested_by_id is not None
+    if role == "buyer":
+        if status == S.PENDING_PAYMENT:
+            actions |= {"pay", "cancel"}
+        if status == S.AWAITING_REQUIREMENTS:
+            actions.add("requirements")
+        if status == S.DELIVERED:
+            actions.add("accept")
+            if order.revisions_left:
+                actions.add("revision")
+        if buyer_cancel_kind(order) and status != S.PENDING_PAYMENT:
+            actions.add("cancel")
+    if role == "seller":
+        if status == S.IN_PROGRESS:
+            actions.add("deliver")
+        if status in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS):
+            actions.add("cancel")
+    if role and status in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.DELIVERED):
+        actions.add("dispute")
+        if not pending_request:
+            actions.add("cancel_request")
+        elif order.cancel_requested_by_id == user.pk:
+            actions.add("cancel_withdraw")
+        else:
+            actions.add("cancel_respond")
+    return actions

@@ -1,0 +1,565 @@
+"""Every write to orders: the order state machine, with the money moving through escrow.
+
+Each service is one transaction that locks the order row first (then escrow locks the
+ledger accounts by id), checks the rule, moves the money, changes the status and writes
+an `OrderEvent`. Timers are columns swept by `orders_sweep`, which calls these same
+services with `actor=None`.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from moneyed import Money
+
+from accounts.models import User
+from escrow.fees import fee_for
+from escrow.selectors import fee_rate_for
+from escrow.services import escrow_hold, escrow_refund, escrow_settle, escrow_split
+from gigs.models import Gig
+from marketplace.errors import DomainError
+from marketplace.jobs import enqueue_on_commit
+from marketplace.uploads import check_uploads, clean_filename
+
+from .models import Delivery, Dispute, Order, OrderEvent, OrderFile, RequirementAnswer
+from .pricing import quote
+
+S = Order.Status
+K = OrderEvent.Kind
+
+# The one transition table: which status may follow which.
+ALLOWED: dict[str, set[str]] = {
+    S.PENDING_PAYMENT: {S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.CANCELLED},
+    S.AWAITING_REQUIREMENTS: {S.IN_PROGRESS, S.CANCELLED, S.DISPUTED},
+    S.IN_PROGRESS: {S.DELIVERED, S.CANCELLED, S.DISPUTED},
+    S.DELIVERED: {S.COMPLETED, S.IN_PROGRESS, S.CANCELLED, S.DISPUTED},
+    S.DISPUTED: {S.COMPLETED, S.CANCELLED},
+    S.COMPLETED: set(),
+    S.CANCELLED: set(),
+}
+
+
+class OrderError(DomainError):
+    pass
+
+
+class OrderTransitionError(OrderError):
+    def __init__(self, *, order: Order, to: str):
+        super().__init__(_("This cannot be done now: the order is “%(status)s”.") % {"status": S(order.status).label})
+        self.order = order
+        self.to = to
+
+
+@dataclass
+class AnswerData:
+    question_id: int
+    answer: str = ""
+    file: UploadedFile | None = None
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _lock_order(order_id: int) -> Order:
+    # Lock first: the buyer's accept and the auto-complete sweep may race for the same order.
+    order = Order.objects.select_for_update(of=("self",)).filter(pk=order_id).first()
+    if order is None:
+        raise OrderError(_("There is no such order."))
+    return order
+
+
+def _lock_order_if_free(order_id: int) -> Order | None:
+    """For sweeps: skip a row someone is working on; the next sweep comes back to it."""
+    return Order.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=order_id).first()
+
+
+def _require_party(order: Order, user: User, role: str) -> None:
+    if (role == "buyer" and user.pk != order.buyer_id) or (role == "seller" and user.pk != order.seller_id):
+        raise OrderError(_("Only the %(role)s of this order can do this.") % {"role": _(role)})
+
+
+def _transition(order: Order, *, to: str, actor: User | None, kind: str, note: str = "", fields: tuple = ()) -> Order:
+    if to not in ALLOWED[order.status]:
+        raise OrderTransitionError(order=order, to=to)
+    before = order.status
+    order.status = to
+    order.save(update_fields=["status", "updated_at", *fields])
+    _event(order, actor=actor, kind=kind, from_status=before, to_status=to, note=note)
+    return order
+
+
+def _event(order: Order, *, actor: User | None, kind: str, from_status: str = "", to_status: str = "", note: str = ""):
+    event = OrderEvent.objects.create(
+        order=order, actor=actor, kind=kind, from_status=from_status, to_status=to_status or order.status, note=note
+    )
+    from .tasks import order_event_notify
+
+    enqueue_on_commit(order_event_notify, event.pk)
+    return event
+
+
+def _store_files(order: Order, user: User, files: list[UploadedFile], delivery: Delivery | None = None) -> list:
+    stored = []
+    for upload in files:
+        item = OrderFile(
+            order=order, uploaded_by=user, name=clean_filename(upload.name or ""), size=upload.size, delivery=delivery
+        )
+        item.file.save(item.name, upload, save=False)
+        item.save()
+        stored.append(item)
+    return stored
+
+
+def _check_files(files: list[UploadedFile]) -> None:
+    check_uploads(files, max_bytes=settings.ORDER_FILE_MAX_BYTES, max_files=settings.ORDER_MAX_FILES)
+
+
+def _fee(order: Order, amount: Money) -> Money:
+    return fee_for(amount, order.fee_rate)
+
+
+def _stop_timers(order: Order) -> tuple[str, ...]:
+    order.auto_complete_at = None
+    order.cancel_auto_accept_at = None
+    order.payment_expires_at = None
+    return ("auto_complete_at", "cancel_auto_accept_at", "payment_expires_at")
+
+
+def _clear_cancel_request(order: Order) -> tuple[str, ...]:
+    order.cancel_requested_by = None
+    order.cancel_request_reason = ""
+    order.cancel_auto_accept_at = None
+    return ("cancel_requested_by", "cancel_request_reason", "cancel_auto_accept_at")
+
+
+# --- placing and paying ------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_place(*, buyer: User, gig_id: int, package_tier: int, extra_ids: list[int], quantity: int = 1) -> Order:
+    """Create an unpaid order from what the buyer chose. Prices, days and the fee rate are
+    computed here from the gig as it is now, and copied onto the order."""
+    gig = Gig.objects.select_related("seller").filter(pk=gig_id, status=Gig.Status.ACTIVE).first()
+    if gig is None:
+        raise OrderError(_("This service is not available for ordering."))
+    if gig.seller_id == buyer.pk:
+        raise OrderError(_("You cannot order your own service."))
+    if not 1 <= quantity <= settings.ORDER_MAX_QUANTITY:
+        raise OrderError(_("The quantity is from 1 to %(n)s.") % {"n": settings.ORDER_MAX_QUANTITY})
+    package = gig.packages.filter(tier=package_tier).first()
+    if package is None:
+        raise OrderError(_("Choose one of the service's packages."))
+    extras = list(gig.extras.filter(pk__in=extra_ids))
+    if len(extras) != len(set(extra_ids)):
+        raise OrderError(_("One of the chosen extras is no longer offered."))
+
+    priced = quote(gig=gig, package=package, extras=extras, quantity=quantity)
+    unit, total, days = priced.unit, priced.total, priced.days
+    now = timezone.now()
+    order = Order.objects.create(
+        buyer=buyer,
+        seller=gig.seller,
+        gig=gig,
+        package=package,
+        gig_title=gig.title,
+        package_name=package.name,
+        package_tier=package.tier,
+        package_description=package.description,
+        unit_price=unit,
+        quantity=quantity,
+        extras=[{"title": e.title, "price": str(e.price.amount), "days": e.extra_days} for e in extras],
+        total=total,
+        delivery_days=days,
+        revision_days=package.delivery_days,
+        revisions_included=package.revisions,
+        fee_rate=fee_rate_for(buyer=buyer, seller=gig.seller, amount=total),
+        questions=[
+            {"id": q.pk, "text": q.text, "kind": q.kind, "choices": q.choices, "required": q.required}
+            for q in gig.questions.all()
+        ],
+        payment_expires_at=now + timedelta(hours=settings.ORDER_PAYMENT_EXPIRY_HOURS),
+    )
+    _event(order, actor=buyer, kind=K.PLACED, to_status=S.PENDING_PAYMENT)
+    return order
+
+
+@transaction.atomic
+def order_pay(*, order_id: int, buyer: User) -> Order:
+    """Pay from the wallet: the total moves into the order's escrow in the same transaction
+    as the status change. A short balance raises InsufficientFundsError (with `shortfall`)."""
+    order = _lock_order(order_id)
+    _require_party(order, buyer, "buyer")
+    if order.status != S.PENDING_PAYMENT:
+        raise OrderTransitionError(order=order, to=S.AWAITING_REQUIREMENTS)
+    escrow_hold(order_id=order.pk, buyer=buyer, amount=order.total, actor=buyer)
+    now = timezone.now()
+    order.paid_at = now
+    order.payment_expires_at = None
+    fields = ["paid_at", "payment_expires_at"]
+    if order.questions:
+        to = S.AWAITING_REQUIREMENTS
+    else:  # nothing to ask: the work and its deadline start now
+        to = S.IN_PROGRESS
+        order.started_at = now
+        order.deadline_at = now + timedelta(days=order.delivery_days)
+        fields += ["started_at", "deadline_at"]
+    return _transition(order, to=to, actor=buyer, kind=K.PAID, fields=tuple(fields))
+
+
+@transaction.atomic
+def order_submit_requirements(*, order_id: int, buyer: User, answers: list[AnswerData]) -> Order:
+    order = _lock_order(order_id)
+    _require_party(order, buyer, "buyer")
+    if order.status != S.AWAITING_REQUIREMENTS:
+        raise OrderTransitionError(order=order, to=S.IN_PROGRESS)
+    by_id = {a.question_id: a for a in answers}
+    _check_files([a.file for a in answers if a.file])
+    rows = []
+    for position, question in enumerate(order.questions):
+        given = by_id.get(question["id"]) or AnswerData(question_id=question["id"])
+        text = (given.answer or "").strip()
+        if question["kind"] == "choice" and text and text not in question.get("choices", []):
+            raise OrderError(_("Choose one of the offered options for “%(q)s”.") % {"q": question["text"]})
+        has_answer = bool(text) or given.file is not None
+        if question.get("required") and not has_answer:
+            raise OrderError(_("Answer the question “%(q)s”.") % {"q": question["text"]})
+        stored = _store_files(order, buyer, [given.file])[0] if given.file is not None else None
+        rows.append(
+            RequirementAnswer(
+                order=order, question=question["text"], kind=question["kind"], answer=text, file=stored,
+                position=position,
+            )
+        )  # fmt: skip
+    RequirementAnswer.objects.bulk_create(rows)
+    now = timezone.now()
+    order.started_at = now
+    order.deadline_at = now + timedelta(days=order.delivery_days)
+    return _transition(order, to=S.IN_PROGRESS, actor=buyer, kind=K.REQUIREMENTS, fields=("started_at", "deadline_at"))
+
+
+# --- delivery, revision, completion -------------------------------------------------------------
+
+
+@transaction.atomic
+def order_deliver(*, order_id: int, seller: User, message: str, files: list[UploadedFile]) -> Order:
+    order = _lock_order(order_id)
+    _require_party(order, seller, "seller")
+    if order.status != S.IN_PROGRESS:
+        raise OrderTransitionError(order=order, to=S.DELIVERED)
+    message = message.strip()
+    if not message:
+        raise OrderError(_("Describe what you deliver."))
+    _check_files(files)
+    number = order.deliveries.count() + 1
+    delivery = Delivery.objects.create(order=order, number=number, message=message)
+    _store_files(order, seller, files, delivery=delivery)
+    now = timezone.now()
+    order.delivered_at = now
+    if order.deadline_at and now > order.deadline_at:
+        order.was_late = True
+    order.auto_complete_at = now + timedelta(days=settings.ORDER_AUTOCOMPLETE_DAYS)
+    return _transition(
+        order, to=S.DELIVERED, actor=seller, kind=K.DELIVERED, note=message[:500],
+        fields=("delivered_at", "was_late", "auto_complete_at"),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def order_request_revision(*, order_id: int, buyer: User, reason: str) -> Order:
+    order = _lock_order(order_id)
+    _require_party(order, buyer, "buyer")
+    if order.status != S.DELIVERED:
+        raise OrderTransitionError(order=order, to=S.IN_PROGRESS)
+    reason = reason.strip()
+    if not reason:
+        raise OrderError(_("Explain what needs to change."))
+    if order.revisions_used >= order.revisions_included:
+        raise OrderError(
+            _("All %(n)s revisions of this package are used. Accept the work, or agree on more in the messages.")
+            % {"n": order.revisions_included}
+        )
+    last = order.deliveries.order_by("-number").first()
+    if last is not None:
+        last.revision_reason = reason
+        last.save(update_fields=["revision_reason"])
+    now = timezone.now()
+    order.revisions_used = F("revisions_used") + 1
+    order.auto_complete_at = None
+    order.deadline_at = now + timedelta(days=order.revision_days)
+    order = _transition(
+        order, to=S.IN_PROGRESS, actor=buyer, kind=K.REVISION, note=reason,
+        fields=("revisions_used", "auto_complete_at", "deadline_at"),
+    )  # fmt: skip
+    order.refresh_from_db(fields=["revisions_used"])
+    return order
+
+
+def _complete(order: Order, *, actor: User | None, kind: str, note: str = "") -> Order:
+    """Settle the escrow and complete: the seller gets total minus fee, the platform the fee."""
+    fee = _fee(order, order.total)
+    escrow_settle(order_id=order.pk, seller=order.seller, fee=fee, actor=actor)
+    now = timezone.now()
+    order.fee = fee
+    order.completed_at = now
+    fields = ("fee", "completed_at", *_stop_timers(order), *_clear_cancel_request(order))
+    order = _transition(order, to=S.COMPLETED, actor=actor, kind=kind, note=note, fields=fields)
+    Gig.objects.filter(pk=order.gig_id).update(orders_count=F("orders_count") + 1)
+    return order
+
+
+@transaction.atomic
+def order_accept(*, order_id: int, buyer: User) -> Order:
+    order = _lock_order(order_id)
+    _require_party(order, buyer, "buyer")
+    if order.status != S.DELIVERED:
+        raise OrderTransitionError(order=order, to=S.COMPLETED)
+    return _complete(order, actor=buyer, kind=K.ACCEPTED)
+
+
+def order_auto_complete(*, order_id: int, now=None) -> Order | None:
+    """The sweep's accept: completes a delivered order whose time is up, if nobody holds it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = _lock_order_if_free(order_id)
+        if order is None or order.status != S.DELIVERED or not order.auto_complete_at or order.auto_complete_at > now:
+            return None
+        return _complete(order, actor=None, kind=K.AUTO_COMPLETED)
+
+
+# --- cancellation --------------------------------------------------------------------------------
+
+
+def _refund_and_cancel(
+    order: Order, *, actor: User | None, kind: str, reason: str, event_note: str = "", event_kind: str = K.CANCELLED
+) -> Order:
+    if order.paid_at is not None:
+        escrow_refund(order_id=order.pk, buyer=order.buyer, actor=actor, currency=order.total.currency.code)
+    order.cancel_kind = kind
+    order.cancel_reason = reason
+    order.cancelled_at = timezone.now()
+    fields = ("cancel_kind", "cancel_reason", "cancelled_at", *_stop_timers(order), *_clear_cancel_request(order))
+    return _transition(order, to=S.CANCELLED, actor=actor, kind=event_kind, note=event_note or reason, fields=fields)
+
+
+def buyer_cancel_kind(order: Order, now=None) -> str:
+    """Which immediate cancellation the buyer has now, or "" if none."""
+    now = now or timezone.now()
+    if order.status == S.PENDING_PAYMENT:
+        return Order.CancelKind.UNPAID
+    if order.status not in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS):
+        return ""
+    if order.paid_at and now <= order.paid_at + timedelta(minutes=settings.ORDER_FREE_CANCEL_MINUTES):
+        return Order.CancelKind.BUYER_FREE
+    if order.status == S.IN_PROGRESS and order.deadline_at and now > order.deadline_at:
+        return Order.CancelKind.BUYER_LATE
+    return ""
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, actor: User, reason: str = "") -> Order:
+    """Cancel at once: the buyer (unpaid, within the free window, or the seller is late) or
+    the seller (any time before delivery; it counts against them). Refunds the escrow."""
+    order = _lock_order(order_id)
+    role = order.party_role(actor)
+    if not role:
+        raise OrderError(_("There is no such order."))
+    reason = reason.strip()
+    if role == "buyer":
+        kind = buyer_cancel_kind(order)
+        if not kind:
+            raise OrderError(
+                _(
+                    "You can cancel at once only within %(m)s minutes of paying or when the seller is late. "
+                    "Ask the seller for a mutual cancellation or open a dispute."
+                )
+                % {"m": settings.ORDER_FREE_CANCEL_MINUTES}
+            )
+    else:
+        if order.status not in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS):
+            raise OrderTransitionError(order=order, to=S.CANCELLED)
+        if not reason:
+            raise OrderError(_("Tell the buyer why you cancel."))
+        kind = Order.CancelKind.SELLER
+    return _refund_and_cancel(order, actor=actor, kind=kind, reason=reason)
+
+
+@transaction.atomic
+def order_cancel_request(*, order_id: int, actor: User, reason: str) -> Order:
+    order = _lock_order(order_id)
+    if not order.party_role(actor):
+        raise OrderError(_("There is no such order."))
+    if order.status not in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.DELIVERED):
+        raise OrderTransitionError(order=order, to=S.CANCELLED)
+    if order.cancel_requested_by_id:
+        raise OrderError(_("A cancellation request is already waiting for an answer."))
+    reason = reason.strip()
+    if not reason:
+        raise OrderError(_("Explain why the order should be cancelled."))
+    order.cancel_requested_by = actor
+    order.cancel_request_reason = reason
+    order.cancel_auto_accept_at = timezone.now() + timedelta(hours=settings.ORDER_MUTUAL_CANCEL_HOURS)
+    # While the buyer's request waits, the delivered work does not complete by itself.
+    order.auto_complete_at = None
+    order.save(
+        update_fields=["cancel_requested_by", "cancel_request_reason", "cancel_auto_accept_at", "auto_complete_at",
+                       "updated_at"]
+    )  # fmt: skip
+    _event(order, actor=actor, kind=K.CANCEL_REQUESTED, note=reason)
+    return order
+
+
+@transaction.atomic
+def order_cancel_respond(*, order_id: int, actor: User, accept: bool) -> Order:
+    """The other party accepts (refund) or declines; the requester may withdraw (decline)."""
+    order = _lock_order(order_id)
+    if not order.party_role(actor):
+        raise OrderError(_("There is no such order."))
+    if not order.cancel_requested_by_id:
+        raise OrderError(_("There is no cancellation request to answer."))
+    if accept:
+        if actor.pk == order.cancel_requested_by_id:
+            raise OrderError(_("The other party has to accept your request."))
+        return _refund_and_cancel(order, actor=actor, kind=Order.CancelKind.MUTUAL, reason=order.cancel_request_reason)
+    fields = _clear_cancel_request(order)
+    if order.status == S.DELIVERED:
+        order.auto_complete_at = timezone.now() + timedelta(days=settings.ORDER_AUTOCOMPLETE_DAYS)
+        fields = (*fields, "auto_complete_at")
+    order.save(update_fields=[*fields, "updated_at"])
+    _event(order, actor=actor, kind=K.CANCEL_DECLINED)
+    return order
+
+
+def order_cancel_auto_accept(*, order_id: int, now=None) -> Order | None:
+    """Silence for 48 hours accepts a mutual cancellation."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = _lock_order_if_free(order_id)
+        if order is None or not order.cancel_auto_accept_at or order.cancel_auto_accept_at > now:
+            return None
+        if order.status not in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.DELIVERED):
+            return None
+        return _refund_and_cancel(
+            order, actor=None, kind=Order.CancelKind.MUTUAL, reason=order.cancel_request_reason,
+            event_note=_("Accepted automatically: no answer within %(h)s hours.")
+            % {"h": settings.ORDER_MUTUAL_CANCEL_HOURS},
+        )  # fmt: skip
+
+
+def order_expire(*, order_id: int, now=None) -> Order | None:
+    """An order not paid in time is cancelled; no money had moved."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = _lock_order_if_free(order_id)
+        if order is None or order.status != S.PENDING_PAYMENT or not order.payment_expires_at:
+            return None
+        if order.payment_expires_at > now:
+            return None
+        order.cancel_kind = Order.CancelKind.UNPAID
+        order.cancelled_at = now
+        fields = ("cancel_kind", "cancelled_at", *_stop_timers(order))
+        return _transition(order, to=S.CANCELLED, actor=None, kind=K.EXPIRED, fields=fields)
+
+
+# --- disputes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dispute_open(*, order_id: int, actor: User, reason: str, files: list[UploadedFile] | None = None) -> Order:
+    """Either party; the timers stop and the money stays held until staff decide."""
+    order = _lock_order(order_id)
+    if not order.party_role(actor):
+        raise OrderError(_("There is no such order."))
+    if order.status not in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.DELIVERED):
+        raise OrderTransitionError(order=order, to=S.DISPUTED)
+    reason = reason.strip()
+    if len(reason) < 20:
+        raise OrderError(_("Describe the problem in a few sentences (at least 20 characters)."))
+    _check_files(files or [])
+    Dispute.objects.create(order=order, opened_by=actor, reason=reason)
+    _store_files(order, actor, files or [])
+    order.status_before_dispute = order.status
+    fields = ("status_before_dispute", *_stop_timers(order), *_clear_cancel_request(order))
+    return _transition(order, to=S.DISPUTED, actor=actor, kind=K.DISPUTE_OPENED, note=reason, fields=fields)
+
+
+@transaction.atomic
+def dispute_resolve(
+    *, order_id: int, actor: User, outcome: str, decision: str, seller_percent: int | None = None
+) -> Order:
+    """Staff decide: release to the seller, refund the buyer, or split by percent (the fee is
+    taken only on the seller's part). The written decision is shown to both parties."""
+    if not actor.has_perm("orders.resolve_dispute"):
+        raise OrderError(_("You do not have the permission to resolve disputes."))
+    order = _lock_order(order_id)
+    if order.status != S.DISPUTED:
+        raise OrderTransitionError(order=order, to=S.COMPLETED)
+    dispute = Dispute.objects.select_for_update().get(order=order)
+    decision = decision.strip()
+    if not decision:
+        raise OrderError(_("Write the decision: both parties will read it."))
+    if outcome == Dispute.Outcome.SPLIT:
+        if seller_percent is None or not 1 <= seller_percent <= 99:
+            raise OrderError(_("For a split, give the seller's share from 1 to 99 percent."))
+    elif outcome not in (Dispute.Outcome.RELEASE, Dispute.Outcome.REFUND):
+        raise OrderError(_("Choose a decision."))
+    dispute.outcome = outcome
+    dispute.decision = decision
+    dispute.seller_percent = {"release": 100, "refund": 0}.get(outcome, seller_percent)
+    dispute.resolved_by = actor
+    dispute.resolved_at = timezone.now()
+    dispute.save()
+    if outcome == Dispute.Outcome.RELEASE:
+        return _complete(order, actor=actor, kind=K.DISPUTE_RESOLVED, note=decision)
+    if outcome == Dispute.Outcome.REFUND:
+        return _refund_and_cancel(
+            order, actor=actor, kind=Order.CancelKind.DISPUTE, reason=decision, event_kind=K.DISPUTE_RESOLVED
+        )
+    total = order.total
+    seller_part = Money(
+        (total.amount * seller_percent / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        total.currency,
+    )
+    buyer_part = total - seller_part
+    fee = _fee(order, seller_part)
+    escrow_split(
+        order_id=order.pk, buyer=order.buyer, seller=order.seller, buyer_part=buyer_part, seller_part=seller_part,
+        fee=fee, actor=actor,
+    )  # fmt: skip
+    order.fee = fee
+    order.completed_at = timezone.now()
+    return _transition(
+        order, to=S.COMPLETED, actor=actor, kind=K.DISPUTE_RESOLVED, note=decision, fields=("fee", "completed_at")
+    )
+
+
+# --- sweeps --------------------------------------------------------------------------------------
+
+
+def _due_ids(queryset, limit: int) -> list[int]:
+    return list(queryset.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def orders_sweep(*, now=None, limit: int = 500) -> dict[str, int]:
+    """Run every order timer once. Safe to run twice or concurrently: each order is locked
+    with SKIP LOCKED and re-checked, and every service refuses a second transition."""
+    now = now or timezone.now()
+    counts = {"auto_completed": 0, "expired": 0, "cancel_accepted": 0, "notified": 0}
+    for order_id in _due_ids(Order.objects.filter(status=S.DELIVERED, auto_complete_at__lte=now), limit):
+        if order_auto_complete(order_id=order_id, now=now):
+            counts["auto_completed"] += 1
+    for order_id in _due_ids(Order.objects.filter(status=S.PENDING_PAYMENT, payment_expires_at__lte=now), limit):
+        if order_expire(order_id=order_id, now=now):
+            counts["expired"] += 1
+    for order_id in _due_ids(Order.objects.filter(cancel_auto_accept_at__lte=now), limit):
+        if order_cancel_auto_accept(order_id=order_id, now=now):
+            counts["cancel_accepted"] += 1
+    from .notifications import order_events_notify_due
+
+    counts["notified"] = order_events_notify_due(now=now, limit=limit)
+    return counts

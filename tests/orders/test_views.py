@@ -1,0 +1,184 @@
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from moneyed import Money
+
+from escrow.selectors import escrow_balance, wallet_balances
+from orders.models import Order
+from tests.factories import UserFactory
+from tests.orders import flow
+from tests.orders.conftest import top_up
+
+S = Order.Status
+
+
+def test_checkout_page_shows_packages_total_and_questions(client, gig, buyer):
+    client.force_login(buyer)
+    response = client.get(reverse("orders:checkout", args=[gig.pk]), {"package": 2})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2,500\u00a0₽" in page and "Company name?" in page
+    summary = client.get(
+        reverse("orders:checkout", args=[gig.pk]),
+        {"package": 2, "extras": [gig.extras.get().pk], "quantity": 2},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "6,000\u00a0₽" in summary.content.decode() and "<html" not in summary.content.decode()
+
+
+def test_checkout_ignores_a_posted_price_fee_or_seller(client, gig, buyer):
+    client.force_login(buyer)
+    other = UserFactory()
+    response = client.post(
+        reverse("orders:checkout", args=[gig.pk]),
+        {"package": 1, "quantity": 1, "price": "1", "total": "1", "fee_rate": "0", "seller": other.pk,
+         "unit_price": "1"},
+    )  # fmt: skip
+    order = Order.objects.get()
+    assert response["Location"] == reverse("orders:pay", args=[order.pk])
+    assert order.total == Money(Decimal("1000"), "RUB") and order.fee_rate == Decimal("0.2")
+    assert order.seller == gig.seller
+
+
+def test_pay_from_balance_or_top_up_the_difference(client, gig, buyer):
+    client.force_login(buyer)
+    order = flow.placed(gig, buyer)
+    top_up(buyer, 400)
+    page = client.get(reverse("orders:pay", args=[order.pk])).content.decode()
+    assert "600" in page  # what is missing
+    response = client.post(reverse("orders:pay", args=[order.pk]))
+    assert response.status_code == 302 and "/payments/sandbox/" in response["Location"]
+    assert Order.objects.get(pk=order.pk).status == S.PENDING_PAYMENT
+    top_up(buyer, 600)
+    response = client.post(reverse("orders:pay", args=[order.pk]))
+    assert response["Location"] == reverse("orders:detail", args=[order.pk])
+    assert escrow_balance(order_id=order.pk) == Money(1000, "RUB")
+
+
+def test_full_journey_through_the_pages(client, gig, buyer, django_capture_on_commit_callbacks):
+    client.force_login(buyer)
+    order = flow.paid(gig, buyer)
+    q1, q2 = order.questions
+    response = client.post(reverse("orders:action", args=[order.pk, "requirements"]),
+                           {f"q{q1['id']}": "Acme", f"q{q2['id']}": "Retro"})  # fmt: skip
+    assert response.status_code == 302
+    client.force_login(gig.seller)
+    upload = SimpleUploadedFile("logo.png", b"\x89PNG fake but fine as a file", "image/png")
+    client.post(reverse("orders:action", args=[order.pk, "deliver"]), {"message": "Here you go", "files": [upload]})
+    order.refresh_from_db()
+    assert order.status == S.DELIVERED
+    item = order.files.get()
+    download = client.get(reverse("orders:file", args=[order.pk, item.pk]))
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    client.force_login(buyer)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert "Here you go" in page and "logo.png" in page and "Acme" in page
+    client.post(reverse("orders:action", args=[order.pk, "accept"]))
+    order.refresh_from_db()
+    assert order.status == S.COMPLETED
+    assert wallet_balances(user=gig.seller).available == Money(800, "RUB")
+
+
+def test_invalid_form_keeps_what_was_typed(client, gig, buyer):
+    order = flow.in_progress(gig, buyer)
+    client.force_login(gig.seller)
+    exe = SimpleUploadedFile("setup.exe", b"MZ" + b"\0" * 100, "application/octet-stream")
+    response = client.post(reverse("orders:action", args=[order.pk, "deliver"]), {"message": "", "files": [exe]})
+    assert response.status_code == 400
+    exe.seek(0)
+    response = client.post(
+        reverse("orders:action", args=[order.pk, "deliver"]), {"message": "My long message", "files": [exe]}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "programs and scripts" in page and "My long message" in page
+    assert Order.objects.get(pk=order.pk).status == S.IN_PROGRESS
+
+
+ORDER_URLS = [
+    ("orders:detail", {}),
+    ("orders:pay", {}),
+    ("orders:action", {"action": "deliver"}),
+    ("orders:action", {"action": "accept"}),
+    ("orders:action", {"action": "revision"}),
+    ("orders:action", {"action": "cancel"}),
+    ("orders:action", {"action": "dispute"}),
+    ("orders:action", {"action": "requirements"}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), ORDER_URLS)
+def test_another_user_gets_404_on_every_order_url(client, gig, buyer, name, kwargs):
+    order = flow.delivered(gig, buyer)
+    client.force_login(UserFactory())
+    url = reverse(name, kwargs={"order_id": order.pk, **kwargs})
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {"reason": "x" * 30, "message": "x"}).status_code == 404
+    assert Order.objects.get(pk=order.pk).status == S.DELIVERED
+
+
+def test_another_user_gets_404_on_files(client, gig, buyer):
+    order = flow.in_progress(gig, buyer)
+    client.force_login(gig.seller)
+    client.post(reverse("orders:action", args=[order.pk, "deliver"]),
+                {"message": "x", "files": [SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf")]})  # fmt: skip
+    item = Order.objects.get(pk=order.pk).files.get()
+    client.force_login(UserFactory())
+    assert client.get(reverse("orders:file", args=[order.pk, item.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("orders:file", args=[order.pk, item.pk])).status_code == 302
+    assert "/media/" not in item.file.url or not item.file.url.startswith("/media/gigs")
+
+
+def test_order_lists_with_tabs_and_counts(client, gig, buyer):
+    active = flow.in_progress(gig, buyer)
+    done = flow.completed(gig, buyer)
+    client.force_login(buyer)
+    page = client.get(reverse("orders:purchases")).content.decode()
+    assert f"#{active.pk}" in page and f"#{done.pk}" not in page
+    page = client.get(reverse("orders:purchases"), {"tab": "completed"}).content.decode()
+    assert f"#{done.pk}" in page
+    client.force_login(gig.seller)
+    page = client.get(reverse("orders:sales")).content.decode()
+    assert f"#{active.pk}" in page
+    assert client.get(reverse("orders:purchases"), {"tab": "bogus"}).status_code == 200
+
+
+def test_header_counts(client, gig, buyer):
+    flow.delivered(gig, buyer)
+    client.force_login(buyer)
+    assert 'text-bg-danger" title' in client.get("/").content.decode()
+
+
+def test_broker_down_accept_still_completes_and_the_sweep_sends_the_email(
+    gig, buyer, client, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from marketplace.celery import app
+    from orders.services import orders_sweep
+    from tests.marketplace.test_jobs import _closed_port, _drop_connection_pools
+
+    order = flow.delivered(gig, buyer)
+    old = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=f"redis://127.0.0.1:{_closed_port()}/0", task_always_eager=False)
+    _drop_connection_pools()
+    try:
+        client.force_login(buyer)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("orders:action", args=[order.pk, "accept"]))
+        assert response.status_code == 302
+        assert Order.objects.get(pk=order.pk).status == S.COMPLETED
+        assert mail.outbox == []
+    finally:
+        app.conf.update(old)
+        _drop_connection_pools()
+    counts = orders_sweep(now=timezone.now() + timedelta(minutes=2))
+    assert counts["notified"] >= 1
+    assert any(m.to == [gig.seller.email] for m in mail.outbox)
