@@ -1,0 +1,33 @@
+"""Thin Celery tasks: ids in, one service call each. All safe to run twice or at once."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .providers.sandbox import sandbox_charge_deliver, sandbox_deliver_due
+from .services import clearance_release_due, ledger_reconcile
+
+_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 2, "max_retries": 5}
+
+
+@shared_task(name="escrow.tasks.ledger_reconcile", **_RETRY)
+def ledger_reconcile_task() -> int:
+    return ledger_reconcile().pk
+
+
+@shared_task(name="escrow.tasks.clearance_release_due", **_RETRY)
+def clearance_release_due_task() -> int:
+    return clearance_release_due()
+
+
+@shared_task(name="escrow.tasks.sandbox_deliver_due_webhooks", **_RETRY)
+def sandbox_deliver_due_webhooks() -> int:
+    return sandbox_deliver_due()
+
+
+@shared_task(bind=True, name="escrow.tasks.sandbox_deliver_webhook", max_retries=30)
+def sandbox_deliver_webhook(self, charge_id: str) -> None:
+    """The sandbox sending one charge's webhook. Not due yet: the task comes back when it is
+    (a countdown of seconds). Run eagerly (tests) it cannot wait, so the sweep sends it."""
+    wait = sandbox_charge_deliver(charge_id=charge_id)
+    if wait is not None and not self.request.is_eager:
+        raise self.retry(countdown=max(1, min(int(wait) + 1, 60)))

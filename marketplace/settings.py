@@ -299,7 +299,8 @@ GIG_THUMBNAIL_SIZE = (600, 400)
 CATALOG_PAGE_SIZE = 24
 
 # --- orders ----------------------------------------------------------------------------
-ORDER_AUTOCOMPLETE_DAYS = env_int("ORDER_AUTOCOMPLETE_DAYS", 3)
+# A fraction is allowed for demos: ORDER_AUTOCOMPLETE_DAYS=0.002 completes in about 3 minutes.
+ORDER_AUTOCOMPLETE_DAYS = float(env("ORDER_AUTOCOMPLETE_DAYS", "3"))
 ORDER_PAYMENT_EXPIRY_HOURS = env_int("ORDER_PAYMENT_EXPIRY_HOURS", 24)
 ORDER_FREE_CANCEL_MINUTES = 20
 ORDER_MUTUAL_CANCEL_HOURS = 48
@@ -322,6 +323,11 @@ WITHDRAWAL_MIN_AMOUNT = env("WITHDRAWAL_MIN_AMOUNT", "1000")
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
 # The sandbox provider signs its webhooks with this key (HMAC-SHA256).
 SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "sandbox-" + SECRET_KEY[:32])
+SANDBOX_WEBHOOK_DELAY_SECONDS = 5  # the "slow" test card's webhook comes this late
+SANDBOX_DUPLICATE_WEBHOOKS = True  # the sandbox delivers each event twice, as real providers may
+ESCROW_MAX_AMOUNT = "1000000000000"  # the largest single transfer: far above any order, far below overflow
+WALLET_TOP_UP_MAX_AMOUNT = env("WALLET_TOP_UP_MAX_AMOUNT", "1000000")
+WALLET_HISTORY_PAGE_SIZE = 20
 
 # --- Celery -------------------------------------------------------------------------
 # Without REDIS_URL the broker is a folder on disk: worker and beat still run and the
@@ -373,6 +379,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "orders-sweep": {
         "task": "orders.tasks.orders_sweep",
+        "schedule": 60.0,
+    },
+    "escrow-clearance": {
+        "task": "escrow.tasks.clearance_release_due",
+        "schedule": 60.0,
+    },
+    "sandbox-webhooks": {
+        "task": "escrow.tasks.sandbox_deliver_due_webhooks",
         "schedule": 60.0,
     },
     "escrow-reconcile": {

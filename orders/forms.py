@@ -62,7 +62,8 @@ class RequirementsForm(forms.Form):
             required = bool(question.get("required"))
             if question["kind"] == "choice":
                 field = forms.ChoiceField(
-                    label=question["text"], required=required, widget=forms.RadioSelect,
+                    label=question["text"], required=required,
+                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                     choices=[(c, c) for c in question.get("choices", [])],
                 )  # fmt: skip
             elif question["kind"] == "file":

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from escrow.fees import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS
+
 
 class Order(models.Model):
     """One purchase of a gig package. Everything the buyer saw at checkout is copied here,
@@ -40,6 +42,8 @@ class Order(models.Model):
     package_name = models.CharField(_("package"), max_length=40)
     package_tier = models.PositiveSmallIntegerField(default=1)
     package_description = models.TextField(_("what is included"), blank=True)
+    package_price = MoneyField(max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
+    # Package plus extras: the price of one unit; `total` is this times the quantity.
     unit_price = MoneyField(max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
     extras = models.JSONField(_("extras"), default=list, blank=True)  # [{"title", "price", "days"}]
@@ -48,7 +52,8 @@ class Order(models.Model):
     revision_days = models.PositiveSmallIntegerField(default=1)
     revisions_included = models.PositiveSmallIntegerField(_("revisions included"), default=0)
     revisions_used = models.PositiveSmallIntegerField(_("revisions used"), default=0)
-    fee_rate = models.DecimalField(_("fee rate"), max_digits=8, decimal_places=6)
+    # The blended tier rate from escrow.fees, at full precision so the fee is exact.
+    fee_rate = models.DecimalField(_("fee rate"), max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES)
     questions = models.JSONField(default=list, blank=True)  # [{"id", "text", "kind", "choices", "required"}]
 
     # --- life ---

@@ -80,8 +80,10 @@ def _lock_order_if_free(order_id: int) -> Order | None:
 
 
 def _require_party(order: Order, user: User, role: str) -> None:
-    if (role == "buyer" and user.pk != order.buyer_id) or (role == "seller" and user.pk != order.seller_id):
-        raise OrderError(_("Only the %(role)s of this order can do this.") % {"role": _(role)})
+    if role == "buyer" and user.pk != order.buyer_id:
+        raise OrderError(_("Only the buyer of this order can do this."))
+    if role == "seller" and user.pk != order.seller_id:
+        raise OrderError(_("Only the seller of this order can do this."))
 
 
 def _transition(order: Order, *, to: str, actor: User | None, kind: str, note: str = "", fields: tuple = ()) -> Order:
@@ -171,6 +173,7 @@ def order_place(*, buyer: User, gig_id: int, package_tier: int, extra_ids: list[
         package_name=package.name,
         package_tier=package.tier,
         package_description=package.description,
+        package_price=package.price,
         unit_price=unit,
         quantity=quantity,
         extras=[{"title": e.title, "price": str(e.price.amount), "days": e.extra_days} for e in extras],

@@ -170,7 +170,7 @@ def order_action_view(request, order_id, action):
             except UploadRejected as exc:
                 form.add_error("files", exc.message)
                 return _detail_with_errors(request, order, deliver_form=form)
-            messages.success(request, _("Delivered. The buyer has 3 days to check the work."))
+            messages.success(request, _("Delivered. The buyer will now check the work."))
         elif action == "accept":
             services.order_accept(order_id=order.pk, buyer=user)
             messages.success(request, _("The order is complete and the seller is paid. Thank you!"))

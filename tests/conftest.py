@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from .factories import PASSWORD, SellerFactory, UserFactory
 
@@ -9,7 +10,9 @@ def _isolate(settings, tmp_path):
     # Rate-limit counters and cached menus live in the shared cache: start each test clean.
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
-    yield
+    # Services called directly (no request) speak English in tests; pages pick their own language.
+    with translation.override("en"):
+        yield
     cache.clear()
 
 

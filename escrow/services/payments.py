@@ -1,0 +1,143 @@
+"""Money coming in: starting a payment with the provider, and the provider's webhook.
+
+Only the webhook moves money. It is verified (HMAC), recorded once per provider event
+(a unique row), and tops the wallet up under the key `topup:<provider>:<event id>`; the
+payment row, locked first, is the second guard: a paid payment is never topped up again,
+whatever event id a retry carries.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from moneyed import Money
+
+from accounts.models import User
+
+from .. import conf
+from ..display import money_text
+from ..errors import PaymentError, WebhookPayloadError
+from ..models import Payment, WebhookEvent
+from ..providers import get_provider
+from ..providers.base import EVENT_PAYMENT_FAILED, EVENT_PAYMENT_SUCCEEDED, ProviderEvent, ProviderUnavailableError
+from .holds import wallet_top_up
+from .ledger import validate_amount
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    payment: Payment
+    redirect_url: str
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    event_id: str
+    outcome: str
+    duplicate: bool
+
+
+def safe_next_url(next_url: str) -> str:
+    """A local path to come back to after paying, or "" (never another site)."""
+    next_url = (next_url or "").strip()
+    if (
+        not next_url.startswith("/")
+        or len(next_url) > 500
+        or not url_has_allowed_host_and_scheme(next_url, allowed_hosts=set())
+    ):
+        return ""
+    return next_url
+
+
+def payment_start(*, user: User, amount: Money, next_url: str = "") -> PaymentStart:
+    """Create a pending payment and start it at the provider; the browser goes to `redirect_url`."""
+    amount = validate_amount(amount, currency=conf.currency())
+    maximum = Money(conf.top_up_max_amount(), amount.currency)
+    if amount > maximum:
+        raise PaymentError(_("You can top up at most %(max)s at a time.") % {"max": money_text(maximum)})
+    provider = get_provider()
+    payment = Payment.objects.create(user=user, amount=amount, provider=provider.name, next_url=safe_next_url(next_url))
+    try:
+        started = provider.start_payment(payment=payment)
+    except ProviderUnavailableError:
+        logger.warning("Provider %s could not start payment %s", provider.name, payment.pk, exc_info=True)
+        payment.status = Payment.Status.FAILED
+        payment.failure_reason = "provider_unavailable"
+        payment.save(update_fields=["status", "failure_reason", "updated_at"])
+        raise PaymentError(
+            _("The payment service is not available right now. Please try again in a few minutes.")
+        ) from None
+    payment.provider_payment_id = started.provider_payment_id
+    payment.save(update_fields=["provider_payment_id", "updated_at"])
+    return PaymentStart(payment=payment, redirect_url=started.redirect_url)
+
+
+def webhook_receive(*, provider_name: str, body: bytes, headers: Mapping[str, str]) -> WebhookResult:
+    """Verify and process one webhook delivery: what the webhook view calls (and the sandbox
+    too, in process). WebhookSignatureError / WebhookPayloadError: answer 400, nothing written."""
+    provider = get_provider(provider_name)
+    event = provider.parse_webhook(body=body, headers=headers)
+    return _webhook_process(provider=provider.name, event=event)
+
+
+def _webhook_process(*, provider: str, event: ProviderEvent) -> WebhookResult:
+    with transaction.atomic():
+        # Lock the payment first: five deliveries of one event at once queue here; the
+        # first tops up, the others then find the event recorded and the payment paid.
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("user")
+            .filter(provider=provider, provider_payment_id=event.provider_payment_id)
+            .first()
+        )
+        if payment is not None and payment.amount != event.amount:
+            raise WebhookPayloadError(_("The event's amount does not match the payment."))
+        outcome = _outcome(payment, event)
+        try:
+            with transaction.atomic():
+                WebhookEvent.objects.create(
+                    provider=provider,
+                    event_id=event.event_id,
+                    event_type=event.type,
+                    payment=payment,
+                    outcome=outcome,
+                    payload=event.payload,
+                )
+        except IntegrityError:
+            logger.info("Webhook event %s:%s delivered again; nothing to do", provider, event.event_id)
+            return WebhookResult(event_id=event.event_id, outcome=WebhookEvent.Outcome.IGNORED, duplicate=True)
+
+        if outcome == WebhookEvent.Outcome.TOPPED_UP:
+            journal = wallet_top_up(
+                user=payment.user,
+                amount=payment.amount,
+                key=f"topup:{provider}:{event.event_id}",
+                memo=f"payment {payment.pk}",
+            )
+            payment.status = Payment.Status.SUCCEEDED
+            payment.journal = journal
+            payment.failure_reason = ""
+            payment.save(update_fields=["status", "journal", "failure_reason", "updated_at"])
+        elif outcome == WebhookEvent.Outcome.PAYMENT_FAILED:
+            payment.status = Payment.Status.FAILED
+            payment.failure_reason = event.failure_reason or "failed"
+            payment.save(update_fields=["status", "failure_reason", "updated_at"])
+        elif payment is None:
+            logger.warning("Webhook event %s:%s names an unknown payment", provider, event.event_id)
+    return WebhookResult(event_id=event.event_id, outcome=outcome, duplicate=False)
+
+
+def _outcome(payment: Payment | None, event: ProviderEvent) -> str:
+    if payment is None:
+        return WebhookEvent.Outcome.IGNORED
+    if event.type == EVENT_PAYMENT_SUCCEEDED and payment.status != Payment.Status.SUCCEEDED:
+        # A payment we marked failed and the provider later reports paid: the money was taken.
+        return WebhookEvent.Outcome.TOPPED_UP
+    if event.type == EVENT_PAYMENT_FAILED and payment.status == Payment.Status.PENDING:
+        return WebhookEvent.Outcome.PAYMENT_FAILED
+    return WebhookEvent.Outcome.IGNORED
