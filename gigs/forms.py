@@ -174,7 +174,6 @@ class QuestionForm(forms.Form):
         label=_("Choices"),
         max_length=500,
         required=False,
-        help_text=_("For a single choice: the options, separated by commas."),
     )
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
 
