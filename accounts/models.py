@@ -99,6 +99,16 @@ class Profile(models.Model):
     rating_count = models.PositiveIntegerField(_("reviews"), default=0)
     orders_completed = models.PositiveIntegerField(_("orders completed"), default=0)
     response_minutes = models.PositiveIntegerField(_("average response time, minutes"), null=True, blank=True)
+    # Rates in [0, 1]; NULL until there is anything to count.
+    on_time_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    completion_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    repeat_buyer_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    # The buyer side.
+    buyer_level = models.PositiveSmallIntegerField(_("buyer level"), default=0)
+    purchases_count = models.PositiveIntegerField(_("purchases"), default=0)
+    buyer_rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    buyer_rating_count = models.PositiveIntegerField(default=0)
+    stats_updated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -163,7 +163,9 @@ class Transfer(models.Model):
 
     journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("journal"))
     debit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="debits", verbose_name=_("debit account"))
-    credit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="credits", verbose_name=_("credit account"))
+    credit = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="credits", verbose_name=_("credit account")
+    )
     amount = MoneyField(_("amount"), max_digits=16, decimal_places=2, default_currency=CURRENCY)
 
     class Meta:

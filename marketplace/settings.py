@@ -313,6 +313,17 @@ BLOCKED_FILE_EXTENSIONS = {
     "jar", "apk", "app", "dmg", "sh", "reg", "lnk", "cpl", "hta", "dll", "sys", "iso",
 }  # fmt: skip
 
+# --- reviews and reputation ------------------------------------------------------------------
+REVIEW_WINDOW_DAYS = 10  # each side has this long after completion; then whatever is in is shown
+REVIEW_EDIT_HOURS = 24
+# Seller levels: every criterion must hold. Rates are fractions of orders; "days" on the site.
+SELLER_LEVEL_RULES = {
+    "advanced": {"orders": 10, "rating": "4.6", "on_time": "0.90", "completion": "0.85", "days": 60},
+    "professional": {"orders": 50, "rating": "4.8", "on_time": "0.95", "completion": "0.90", "days": 180},
+}
+# Buyer levels 1-5 at this many completed purchases.
+BUYER_LEVEL_PURCHASES = [1, 7, 20, 50, 90]
+
 # --- money: fees, clearance, payments, withdrawals ---------------------------------------
 # Fee tiers over the turnover between one buyer and one seller, in MARKETPLACE_CURRENCY:
 # 20% of the part up to 30 000, 12% of the part up to 300 000, 7.5% above (DESIGN.md).
@@ -388,6 +399,14 @@ CELERY_BEAT_SCHEDULE = {
     "sandbox-webhooks": {
         "task": "escrow.tasks.sandbox_deliver_due_webhooks",
         "schedule": 60.0,
+    },
+    "reviews-reveal": {
+        "task": "reviews.tasks.reviews_reveal_due",
+        "schedule": 300.0,
+    },
+    "reputation-refresh": {
+        "task": "reviews.tasks.reputation_refresh",
+        "schedule": crontab(hour=2, minute=15),
     },
     "escrow-reconcile": {
         "task": "escrow.tasks.ledger_reconcile",

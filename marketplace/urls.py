@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("reviews.urls")),  # before gigs: /gig/<id>/reviews/ is not a slug
     path("", include("gigs.urls")),
     path("", include("orders.urls")),
     path("", include("escrow.urls")),

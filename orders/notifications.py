@@ -20,8 +20,14 @@ from .models import OrderEvent
 SILENT = {OrderEvent.Kind.PLACED}  # an unpaid order concerns nobody else yet
 
 
+# After these both sides are asked for a review, whoever acted.
+BOTH_SIDES = {OrderEvent.Kind.ACCEPTED, OrderEvent.Kind.AUTO_COMPLETED, OrderEvent.Kind.DISPUTE_RESOLVED}
+
+
 def _recipients(event: OrderEvent) -> list:
     order = event.order
+    if event.kind in BOTH_SIDES:
+        return [order.buyer, order.seller]
     if event.actor_id == order.buyer_id:
         return [order.seller]
     if event.actor_id == order.seller_id:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from accounts.models import User
+from accounts.models import Profile, User
 from escrow.fees import fee_for
 from escrow.selectors import fee_rate_for
 from escrow.services import escrow_hold, escrow_refund, escrow_settle, escrow_split
@@ -313,6 +313,9 @@ def _complete(order: Order, *, actor: User | None, kind: str, note: str = "") ->
     fields = ("fee", "completed_at", *_stop_timers(order), *_clear_cancel_request(order))
     order = _transition(order, to=S.COMPLETED, actor=actor, kind=kind, note=note, fields=fields)
     Gig.objects.filter(pk=order.gig_id).update(orders_count=F("orders_count") + 1)
+    # Counters the pages show at once; the nightly reputation job recomputes every stat exactly.
+    Profile.objects.filter(pk=order.seller_id).update(orders_completed=F("orders_completed") + 1)
+    Profile.objects.filter(pk=order.buyer_id).update(purchases_count=F("purchases_count") + 1)
     return order
 
 

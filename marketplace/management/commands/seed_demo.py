@@ -20,17 +20,39 @@ DEMO_PASSWORD = "demo-pass-2026"
 DEMO_USERS = [
     # username, email, display name, seller, staff, headline, skills, languages
     ("admin", "admin@demo.gigmarket.local", "Администратор", False, True, "", [], ["Русский", "English"]),
-    ("anna_design", "anna@demo.gigmarket.local", "Анна Соколова", True, False,
-     "Дизайнер логотипов и фирменного стиля, 8 лет опыта", ["Логотипы", "Фирменный стиль", "Figma", "Illustrator"],
-     ["Русский", "English"]),
-    ("dev_maxim", "maxim@demo.gigmarket.local", "Максим Орлов", True, False,
-     "Python/Django developer: websites, bots and integrations", ["Python", "Django", "Telegram bots", "PostgreSQL"],
-     ["Русский", "English"]),
-    ("olga_texts", "olga@demo.gigmarket.local", "Ольга Белова", True, False,
-     "Копирайтер и переводчик EN↔RU", ["Копирайтинг", "SEO-тексты", "Перевод"], ["Русский", "English", "Deutsch"]),
+    (
+        "anna_design",
+        "anna@demo.gigmarket.local",
+        "Анна Соколова",
+        True,
+        False,
+        "Дизайнер логотипов и фирменного стиля, 8 лет опыта",
+        ["Логотипы", "Фирменный стиль", "Figma", "Illustrator"],
+        ["Русский", "English"],
+    ),
+    (
+        "dev_maxim",
+        "maxim@demo.gigmarket.local",
+        "Максим Орлов",
+        True,
+        False,
+        "Python/Django developer: websites, bots and integrations",
+        ["Python", "Django", "Telegram bots", "PostgreSQL"],
+        ["Русский", "English"],
+    ),
+    (
+        "olga_texts",
+        "olga@demo.gigmarket.local",
+        "Ольга Белова",
+        True,
+        False,
+        "Копирайтер и переводчик EN↔RU",
+        ["Копирайтинг", "SEO-тексты", "Перевод"],
+        ["Русский", "English", "Deutsch"],
+    ),
     ("ivan_client", "ivan@demo.gigmarket.local", "Иван Петров", False, False, "", [], ["Русский"]),
     ("kate_client", "kate@demo.gigmarket.local", "Kate Wilson", False, False, "", [], ["English"]),
-]  # fmt: skip
+]
 
 
 def cover_image(title: str, color: str) -> bytes:
@@ -104,16 +126,69 @@ class Command(BaseCommand):
             gig = gig_services.gig_save(seller=seller, data=data, submit=True, new_images=[image])
             gig_services.gig_approve(gig_id=gig.pk, actor=admin)
             created += 1
+        orders = self._orders(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {categories} categories, {len(users)} users, {created} new gigs "
-                f"({Gig.objects.filter(status=Gig.Status.ACTIVE).count()} active)."
+                f"({Gig.objects.filter(status=Gig.Status.ACTIVE).count()} active), "
+                f"{orders} new completed orders with reviews."
             )
         )
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for user in users.values():
             role = "staff" if user.is_staff else "freelancer" if user.is_seller else "client"
             self.stdout.write(f"  {user.email:<36} {role}")
+
+    def _orders(self, users) -> int:
+        """A few completed orders with both reviews, so gigs and profiles show real ratings."""
+        from moneyed import Money
+
+        from escrow.services import wallet_top_up
+        from orders import services as order_services
+        from orders.models import Order
+        from reviews import services as review_services
+
+        if Order.objects.filter(buyer__username__in=["ivan_client", "kate_client"]).exists():
+            return 0
+        plan = [
+            ("ivan_client", "anna_design", 5, "Отличный логотип, всё быстро и по делу. Рекомендую!"),
+            ("kate_client", "anna_design", 5, "Beautiful work and great communication throughout."),
+            ("ivan_client", "dev_maxim", 4, "Сайт сделан хорошо, пришлось немного подождать правки."),
+            ("kate_client", "olga_texts", 5, "Accurate translation, delivered a day early."),
+            ("ivan_client", "marketing_lena", 5, "Настроила рекламу, заявки пошли в первую неделю."),
+        ]
+        done = 0
+        for buyer_name, seller_name, rating, text in plan:
+            buyer, seller = users[buyer_name], users[seller_name]
+            gig = Gig.objects.filter(seller=seller, status=Gig.Status.ACTIVE).order_by("pk").first()
+            if gig is None:
+                continue
+            order = order_services.order_place(buyer=buyer, gig_id=gig.pk, package_tier=1, extra_ids=[])
+            wallet_top_up(user=buyer, amount=Money(order.total.amount, order.total.currency), key=f"demo:{order.pk}")
+            order_services.order_pay(order_id=order.pk, buyer=buyer)
+            order.refresh_from_db()
+            if order.status == Order.Status.AWAITING_REQUIREMENTS:
+                answers = [
+                    order_services.AnswerData(question_id=q["id"], answer=(q.get("choices") or ["Demo"])[0])
+                    for q in order.questions
+                    if q["kind"] != "file"
+                ]
+                order_services.order_submit_requirements(order_id=order.pk, buyer=buyer, answers=answers)
+            order_services.order_deliver(order_id=order.pk, seller=seller, message="Готово / Done.", files=[])
+            order_services.order_accept(order_id=order.pk, buyer=buyer)
+            review_services.review_submit(
+                order_id=order.pk,
+                author=buyer,
+                data=review_services.ReviewData(rating, text, communication=5, quality=rating, on_time=5),
+            )
+            review_services.review_submit(
+                order_id=order.pk,
+                author=seller,
+                data=review_services.ReviewData(5, "Вежливый заказчик, понятное ТЗ. / Clear brief, prompt answers."),
+            )
+            done += 1
+        review_services.reputation_refresh_all()
+        return done
 
     def _users(self) -> dict:
         User = get_user_model()
