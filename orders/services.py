@@ -25,6 +25,7 @@ from escrow.services import escrow_hold, escrow_refund, escrow_settle, escrow_sp
 from gigs.models import Gig
 from marketplace.errors import DomainError
 from marketplace.jobs import enqueue_on_commit
+from marketplace.money import round_money
 from marketplace.uploads import check_uploads, clean_filename
 
 from .models import Delivery, Dispute, Order, OrderEvent, OrderFile, RequirementAnswer
@@ -189,6 +190,59 @@ def order_place(*, buyer: User, gig_id: int, package_tier: int, extra_ids: list[
         payment_expires_at=now + timedelta(hours=settings.ORDER_PAYMENT_EXPIRY_HOURS),
     )
     _event(order, actor=buyer, kind=K.PLACED, to_status=S.PENDING_PAYMENT)
+    return order
+
+
+@transaction.atomic
+def order_place_custom(
+    *,
+    buyer: User,
+    seller: User,
+    title: str,
+    description: str,
+    price: Money,
+    delivery_days: int,
+    revisions: int,
+    source: str,
+    gig_id: int | None = None,
+) -> Order:
+    """An order on individually agreed terms (an accepted offer on a buyer request, or a
+    custom offer in a conversation). The terms are copied onto the order like a package;
+    from here on it is an ordinary order: payment, delivery, revisions, completion."""
+    if buyer.pk == seller.pk:
+        raise OrderError(_("You cannot order your own service."))
+    if not seller.is_seller:
+        raise OrderError(_("This freelancer is not selling at the moment."))
+    title = title.strip()[:80]
+    if not title:
+        raise OrderError(_("The order needs a title."))
+    minimum = Money(settings.GIG_MIN_PRICE, price.currency)
+    if price < minimum or price > Money(settings.GIG_MAX_PRICE, price.currency):
+        raise OrderError(_("The price is from %(min)s to %(max)s.") % {"min": minimum, "max": settings.GIG_MAX_PRICE})
+    if not 1 <= delivery_days <= 90 or not 0 <= revisions <= 20:
+        raise OrderError(_("Delivery takes from 1 to 90 days, with up to 20 revisions."))
+    price = round_money(price)
+    order = Order.objects.create(
+        buyer=buyer,
+        seller=seller,
+        gig_id=gig_id,
+        gig_title=title,
+        package_name=source[:40],
+        package_tier=1,
+        package_description=description.strip(),
+        package_price=price,
+        unit_price=price,
+        quantity=1,
+        extras=[],
+        total=price,
+        delivery_days=delivery_days,
+        revision_days=delivery_days,
+        revisions_included=revisions,
+        fee_rate=fee_rate_for(buyer=buyer, seller=seller, amount=price),
+        questions=[],
+        payment_expires_at=timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_EXPIRY_HOURS),
+    )
+    _event(order, actor=buyer, kind=K.PLACED, to_status=S.PENDING_PAYMENT, note=source)
     return order
 
 

@@ -54,3 +54,11 @@ def star_range(value):
 @register.filter
 def empty_star_range(value):
     return range(5 - int(value or 0))
+
+
+@register.simple_tag
+def orders_to_review(user) -> set[int]:
+    """Ids of this user's completed orders still waiting for their review (the on-site prompt)."""
+    if not user.is_authenticated:
+        return set()
+    return set(selectors.reviews_awaiting(user=user).values_list("pk", flat=True))

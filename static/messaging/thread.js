@@ -11,7 +11,6 @@
     var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
     if (target && box.contains(target)) {
       box.scrollTop = target.offsetTop - box.offsetTop - 16;
-      target.classList.add("border-primary");
     } else {
       box.scrollTop = box.scrollHeight;
     }

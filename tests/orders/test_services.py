@@ -279,3 +279,42 @@ def test_every_state_change_emails_the_other_party_in_their_language(gig, buyer,
     assert any(f"Order #{order.pk}" in m.subject and m.to == [buyer.email] for m in mail.outbox)
     assert any(f"Заказ №{order.pk}" in m.subject and m.to == [gig.seller.email] for m in mail.outbox), subjects
     assert OrderEvent.objects.filter(order=order, notified_at__isnull=True).count() == 0
+
+
+def test_custom_order_copies_the_agreed_terms_and_goes_the_usual_way(buyer, seller):
+    order = services.order_place_custom(
+        buyer=buyer,
+        seller=seller,
+        title="Landing page for a bakery",
+        description="One page, three sections.",
+        price=rub("12000.50"),
+        delivery_days=5,
+        revisions=2,
+        source="Offer",
+    )
+    assert order.status == S.PENDING_PAYMENT and order.total == rub("12000.50") and order.revisions_included == 2
+    top_up(buyer, 12000.50)
+    order = services.order_pay(order_id=order.pk, buyer=buyer)
+    assert order.status == S.IN_PROGRESS and order.deadline_at is not None  # no questions: the clock starts
+    with pytest.raises(OrderError):
+        services.order_place_custom(
+            buyer=buyer,
+            seller=seller,
+            title="x",
+            description="",
+            price=rub(100),
+            delivery_days=5,
+            revisions=0,
+            source="Offer",
+        )
+    with pytest.raises(OrderError):
+        services.order_place_custom(
+            buyer=seller,
+            seller=seller,
+            title="x",
+            description="",
+            price=rub(1000),
+            delivery_days=5,
+            revisions=0,
+            source="Offer",
+        )
