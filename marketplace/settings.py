@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "orders",
     "reviews",
     "messaging",
+    "buyer_requests",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+app_name = "buyer_requests"
+
+urlpatterns: list = []
