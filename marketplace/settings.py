@@ -116,6 +116,7 @@ TEMPLATES = [
                 "marketplace.context_processors.site",
                 "gigs.context_processors.categories",
                 "orders.context_processors.order_counts",
+                "messaging.context_processors.unread_messages",
             ],
         },
     },
@@ -408,6 +409,10 @@ CELERY_BEAT_SCHEDULE = {
     "reputation-refresh": {
         "task": "reviews.tasks.reputation_refresh",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "messaging-emails": {
+        "task": "messaging.tasks.message_emails_sweep",
+        "schedule": 60.0,
     },
     "escrow-reconcile": {
         "task": "escrow.tasks.ledger_reconcile",

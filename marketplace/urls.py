@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reviews.urls")),  # before gigs: /gig/<id>/reviews/ is not a slug
     path("", include("gigs.urls")),
+    path("", include("messaging.urls")),
     path("", include("buyer_requests.urls")),
     path("", include("orders.urls")),
     path("", include("escrow.urls")),

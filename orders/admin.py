@@ -63,7 +63,7 @@ class DisputeAdmin(admin.ModelAdmin):
     search_fields = ("order__id", "order__gig_title", "reason")
     readonly_fields = (
         "order_link", "opened_by", "opened_at", "reason", "outcome", "seller_percent", "decision", "resolved_by",
-        "resolved_at", "resolve_link",
+        "resolved_at", "resolve_link", "thread_link",
     )  # fmt: skip
     fields = readonly_fields
 
@@ -84,6 +84,11 @@ class DisputeAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a class="button" href="{}">{}</a>', reverse("admin:orders_dispute_resolve", args=[obj.pk]),
                            _("Resolve this dispute"))  # fmt: skip
+
+    @admin.display(description=_("messages"))
+    def thread_link(self, obj):
+        url = reverse("admin:messaging_conversation_for_order", args=[obj.order_id])
+        return format_html('<a href="{}">{}</a>', url, _("Read the order's messages"))
 
     def has_add_permission(self, request):
         return False

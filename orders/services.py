@@ -28,6 +28,7 @@ from marketplace.jobs import enqueue_on_commit
 from marketplace.money import round_money
 from marketplace.uploads import check_uploads, clean_filename
 
+from .events import order_event_dispatch
 from .models import Delivery, Dispute, Order, OrderEvent, OrderFile, RequirementAnswer
 from .pricing import quote
 
@@ -101,6 +102,7 @@ def _event(order: Order, *, actor: User | None, kind: str, from_status: str = ""
     event = OrderEvent.objects.create(
         order=order, actor=actor, kind=kind, from_status=from_status, to_status=to_status or order.status, note=note
     )
+    order_event_dispatch(order=order, event=event)  # e.g. the system line in the order's message thread
     from .tasks import order_event_notify
 
     enqueue_on_commit(order_event_notify, event.pk)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Profile, SellerLevel, User
 from gigs.models import Gig
 from marketplace.errors import DomainError
+from messaging.selectors import first_response_minutes
 from orders.models import Order
 
 from .models import Review
@@ -313,6 +314,7 @@ def reputation_refresh_user(*, user_id: int, now=None) -> Profile:
         profile.on_time_rate = stats.on_time_rate
         profile.completion_rate = stats.completion_rate
         profile.repeat_buyer_rate = stats.repeat_buyer_rate
+        profile.response_minutes = first_response_minutes(user=user)
         profile.seller_level = seller_level_for(stats) if user.is_seller else SellerLevel.NEW
         profile.purchases_count = Order.objects.filter(buyer=user, status=Order.Status.COMPLETED).count()
         profile.buyer_level = buyer_level_for(profile.purchases_count)

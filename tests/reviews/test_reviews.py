@@ -316,3 +316,19 @@ def test_profile_shows_level_criteria_to_the_owner_only(client, gig, buyer):  # 
     client.force_login(gig.seller)
     page = client.get(url).content.decode()
     assert "level-title" in page and "Completed orders" in page
+
+
+def test_response_time_is_measured_from_messages(seller):
+    from messaging.models import Conversation, Message
+    from reviews.services import reputation_refresh_user
+
+    client_a, client_b = UserFactory(), UserFactory()
+    start = timezone.now() - timedelta(days=1)
+    for other, delay in ((client_a, 30), (client_b, 90)):
+        low, high = sorted([seller, other], key=lambda u: u.pk)
+        conversation = Conversation.objects.create(user_low=low, user_high=high)
+        first = Message.objects.create(conversation=conversation, sender=other, body="Hello, are you free?")
+        reply = Message.objects.create(conversation=conversation, sender=seller, body="Yes!")
+        Message.objects.filter(pk=first.pk).update(created_at=start)
+        Message.objects.filter(pk=reply.pk).update(created_at=start + timedelta(minutes=delay))
+    assert reputation_refresh_user(user_id=seller.pk).response_minutes == 60

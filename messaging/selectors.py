@@ -1,0 +1,251 @@
+"""Every read of messages that a page or a task needs, with the access checks.
+
+A conversation is visible to its two people and to staff (read-only); anyone else gets a
+404, never a 403, so ids do not reveal which conversations exist.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from accounts.models import User
+from gigs.models import Gig
+from orders.models import Order
+
+from .models import Attachment, Conversation, Message, Participant
+
+
+@dataclass
+class Thread:
+    """A conversation as one viewer sees it."""
+
+    conversation: Conversation
+    viewer: User
+    me: Participant | None  # None: a staff member reading someone else's conversation
+    partner: Participant | None  # the other person's row (for read receipts)
+    unlocked: bool  # a paid order exists between the two: contacts are shown
+
+    @property
+    def read_only(self) -> bool:
+        return self.me is None
+
+    @property
+    def other_user(self) -> User:
+        conversation = self.conversation
+        if self.me is None:
+            return conversation.user_high
+        return conversation.user_high if self.viewer.pk == conversation.user_low_id else conversation.user_low
+
+
+def pair(user_a_id: int, user_b_id: int) -> tuple[int, int]:
+    return (user_a_id, user_b_id) if user_a_id < user_b_id else (user_b_id, user_a_id)
+
+
+def contacts_unlocked(*, user_a_id: int, user_b_id: int) -> bool:
+    """Whether any order between the two, either way round, was ever paid."""
+    return Order.objects.filter(
+        Q(buyer_id=user_a_id, seller_id=user_b_id) | Q(buyer_id=user_b_id, seller_id=user_a_id),
+        paid_at__isnull=False,
+    ).exists()
+
+
+def unlocked_partner_ids(*, user: User, partner_ids: set[int]) -> set[int]:
+    """Of these people, the ones `user` has a paid order with (one query for an inbox page)."""
+    if not partner_ids:
+        return set()
+    rows = (
+        Order.objects.filter(paid_at__isnull=False)
+        .filter(Q(buyer=user, seller_id__in=partner_ids) | Q(seller=user, buyer_id__in=partner_ids))
+        .values_list("buyer_id", "seller_id")
+        .distinct()
+    )
+    return {seller if buyer == user.pk else buyer for buyer, seller in rows}
+
+
+def _conversations() -> QuerySet:
+    return Conversation.objects.select_related("user_low__profile", "user_high__profile", "order")
+
+
+def thread_get(*, user: User, conversation_id: int) -> Thread:
+    """The conversation for one of its two people, or read-only for staff; else a 404."""
+    if not user.is_authenticated:
+        raise Http404
+    conversation = _conversations().filter(pk=conversation_id).first()
+    if conversation is None or (user.pk not in conversation.user_ids and not user.is_staff):
+        raise Http404
+    rows = {p.user_id: p for p in conversation.participants.all()}
+    me = rows.get(user.pk)
+    partner = rows.get(conversation.other_user_id(user.pk)) if me else None
+    unlocked = contacts_unlocked(user_a_id=conversation.user_low_id, user_b_id=conversation.user_high_id)
+    return Thread(conversation=conversation, viewer=user, me=me, partner=partner, unlocked=unlocked)
+
+
+def direct_conversation_between(*, user_a: User, user_b: User) -> Conversation | None:
+    low, high = pair(user_a.pk, user_b.pk)
+    return Conversation.objects.filter(user_low_id=low, user_high_id=high, order__isnull=True).first()
+
+
+def order_conversation(*, order: Order) -> Conversation | None:
+    return Conversation.objects.filter(order=order).first()
+
+
+def thread_messages(
+    *, conversation: Conversation, limit: int, before_id: int | None = None
+) -> tuple[list[Message], bool]:
+    """The newest `limit` messages (older than `before_id` if given), oldest first, and
+    whether there are older ones."""
+    query = _messages(conversation)
+    if before_id:
+        query = query.filter(pk__lt=before_id)
+    rows = list(query.order_by("-id")[: limit + 1])
+    has_older = len(rows) > limit
+    return list(reversed(rows[:limit])), has_older
+
+
+def thread_messages_after(*, conversation: Conversation, after_id: int, limit: int) -> list[Message]:
+    """Messages newer than `after_id`, oldest first, at most `limit` (the next poll brings the rest)."""
+    return list(_messages(conversation).filter(pk__gt=after_id).order_by("id")[:limit])
+
+
+def _messages(conversation: Conversation) -> QuerySet:
+    return (
+        Message.objects.filter(conversation=conversation)
+        .select_related("sender__profile", "gig", "order_event__actor__profile")
+        .prefetch_related("attachments")
+    )
+
+
+def own_messages_seen_between(*, conversation: Conversation, user: User, after_id: int, up_to_id: int) -> list[int]:
+    """Ids of `user`'s messages the other person read since the page last looked (for the ticks)."""
+    if up_to_id <= after_id:
+        return []
+    return list(
+        Message.objects.filter(conversation=conversation, sender=user, pk__gt=after_id, pk__lte=up_to_id)
+        .order_by("-id")
+        .values_list("pk", flat=True)[:50]
+    )
+
+
+def _unread_count_subquery(user: User) -> Subquery:
+    return Subquery(
+        Message.objects.filter(
+            conversation=OuterRef("conversation_id"), pk__gt=OuterRef("last_read_id"), sender__isnull=False
+        )
+        .exclude(sender_id=user.pk)
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+
+
+def inbox(*, user: User, query: str = "") -> QuerySet:
+    """The user's conversations, newest first, each with its unread count; `query` searches
+    the other person's name, the order, and the text as this user sees it."""
+    rows = (
+        Participant.objects.filter(user=user, last_message_at__isnull=False)
+        .select_related(
+            "partner__profile", "conversation__order", "conversation__last_message__sender",
+            "conversation__last_message__order_event__actor__profile",
+        )
+        .annotate(unread=Coalesce(_unread_count_subquery(user), 0))
+        .order_by("-last_message_at", "-id")
+    )  # fmt: skip
+    query = query.strip()
+    if query:
+        # Hidden contacts are not searchable by the person they are hidden from.
+        text_match = Message.objects.filter(conversation=OuterRef("conversation_id")).filter(
+            Q(body_masked__icontains=query) | Q(sender=user, body__icontains=query)
+        )
+        condition = (
+            Q(partner__username__icontains=query)
+            | Q(partner__profile__display_name__icontains=query)
+            | Q(conversation__order__gig_title__icontains=query)
+            | Exists(text_match)
+        )
+        if query.lstrip("#").isdigit():
+            condition |= Q(conversation__order_id=int(query.lstrip("#")))
+        rows = rows.filter(condition)
+    return rows
+
+
+def unread_total(*, user: User) -> int:
+    """Messages from other people that `user` has not read, over all conversations (one query)."""
+    return (
+        Message.objects.filter(
+            conversation__participants__user=user,
+            pk__gt=F("conversation__participants__last_read_id"),
+            sender__isnull=False,
+        )
+        .exclude(sender_id=user.pk)
+        .count()
+    )
+
+
+def message_get_for_user(*, user: User, message_id: int) -> Message:
+    message = Message.objects.select_related("conversation").filter(pk=message_id).first()
+    if message is None or not _may_read(user, message.conversation):
+        raise Http404
+    return message
+
+
+def attachment_get_for_user(*, user: User, attachment_id: int) -> Attachment:
+    attachment = Attachment.objects.select_related("message__conversation").filter(pk=attachment_id).first()
+    if attachment is None or not _may_read(user, attachment.message.conversation):
+        raise Http404
+    return attachment
+
+
+def _may_read(user: User, conversation: Conversation) -> bool:
+    return user.is_authenticated and (user.pk in conversation.user_ids or user.is_staff)
+
+
+def gig_for_quote(*, gig_id: int | None, user_ids: tuple[int, int]) -> Gig | None:
+    """A gig to quote in a message: an active gig of one of the two people."""
+    if not gig_id:
+        return None
+    return Gig.objects.filter(pk=gig_id, status=Gig.Status.ACTIVE, seller_id__in=user_ids).first()
+
+
+def email_preference(*, user: User) -> bool:
+    preference = getattr(user, "messaging_preference", None)
+    return True if preference is None else preference.email_notifications
+
+
+def user_get_for_message(*, username: str) -> User:
+    user = User.objects.select_related("profile").filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def first_response_minutes(*, user: User, limit: int = 100) -> int | None:
+    """How long, on average, `user` takes to answer the first message of a new conversation
+    (the last `limit` conversations others started with them); None with nothing to measure."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    started_by_others = Message.objects.filter(conversation=OuterRef("pk"), sender__isnull=False).order_by(
+        "created_at", "id"
+    )
+    rows = (
+        Conversation.objects.filter(Q(user_low=user) | Q(user_high=user), order__isnull=True)
+        .annotate(
+            first_sender=Subquery(started_by_others.values("sender_id")[:1]),
+            first_at=Subquery(started_by_others.values("created_at")[:1]),
+        )
+        .exclude(first_sender=user.pk)
+        .annotate(
+            reply_at=Subquery(
+                Message.objects.filter(conversation=OuterRef("pk"), sender=user, created_at__gte=OuterRef("first_at"))
+                .order_by("created_at")
+                .values("created_at")[:1]
+            )
+        )
+        .filter(reply_at__isnull=False)
+        .order_by("-first_at")
+        .values_list("first_at", "reply_at")[:limit]
+    )
+    delays = [(reply - first).total_seconds() / 60 for first, reply in rows]
+    return round(sum(delays) / len(delays)) if delays else None

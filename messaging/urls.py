@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "messaging"
+
+urlpatterns = [
+    path("messages/", views.inbox_view, name="inbox"),
+    path("messages/settings/", views.settings_view, name="settings"),
+    path("messages/unread/", views.unread_badge_view, name="unread_badge"),
+    path("messages/check/", views.check_view, name="check"),
+    path("messages/with/<str:username>/", views.start_view, name="start"),
+    path("messages/order/<int:order_id>/", views.order_thread_view, name="order_thread"),
+    path("messages/<int:pk>/", views.conversation_view, name="detail"),
+    path("messages/<int:pk>/poll/", views.poll_view, name="poll"),
+    path("messages/<int:pk>/older/", views.older_view, name="older"),
+    path("messages/m/<int:pk>/", views.message_view, name="message"),
+    path("messages/files/<int:pk>/", views.attachment_view, name="attachment"),
+    path("messages/files/<int:pk>/thumb/", views.attachment_thumbnail_view, name="attachment_thumbnail"),
+]
