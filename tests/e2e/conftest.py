@@ -72,6 +72,7 @@ class Person:
         ARTIFACTS.mkdir(exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", f"{self.name}-{name}".lower()).strip("-")
         self.page.wait_for_load_state("load")
+        self.page.evaluate("window.scrollTo(0, 0)")  # a sticky header would land mid-page otherwise
         self.page.screenshot(path=str(ARTIFACTS / f"{slug}-desktop.png"), full_page=True)
         self.page.set_viewport_size(PHONE)
         width = self.page.evaluate("document.documentElement.scrollWidth")
