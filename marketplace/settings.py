@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "messaging",
     "buyer_requests",
 ]
+# Benchmark data and baseline pages (/bench/...): `make bench` sets this; production never does.
+BENCH_BASELINES = env_bool("BENCH_BASELINES", False)
+if BENCH_BASELINES:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -307,6 +311,9 @@ ORDER_PAYMENT_EXPIRY_HOURS = env_int("ORDER_PAYMENT_EXPIRY_HOURS", 24)
 ORDER_FREE_CANCEL_MINUTES = 20
 ORDER_MUTUAL_CANCEL_HOURS = 48
 ORDER_MAX_QUANTITY = 10
+# Offers from this total may be split into milestones (each funded and released on its own).
+MILESTONES_MIN_TOTAL = env("MILESTONES_MIN_TOTAL", "30000")
+MILESTONES_MAX = 5
 ORDER_FILE_MAX_BYTES = env_int("ORDER_FILE_MAX_BYTES", 50 * 1024 * 1024)
 ORDER_MAX_FILES = 10
 # Never accepted as attachments: files that run when opened.

@@ -92,6 +92,14 @@ class Order(models.Model):
     cancel_request_reason = models.TextField(blank=True)
     status_before_dispute = models.CharField(max_length=24, blank=True)
 
+    # --- milestones: a large offer split into parts, each an order of its own with its own
+    # escrow, funded before it starts and released on its own acceptance. The first part
+    # is the `parent` of the others.
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="later_milestones")
+    milestone_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    milestone_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    milestone_title = models.CharField(_("milestone"), max_length=80, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -122,6 +130,12 @@ class Order(models.Model):
                 condition=models.Q(payment_expires_at__isnull=True) | models.Q(status="pending_payment"),
                 name="order_payment_timer_only_unpaid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(milestone_number__isnull=True)
+                | models.Q(milestone_number__gte=1, milestone_number__lte=models.F("milestone_count")),
+                name="order_milestone_number_range",
+            ),
+            models.UniqueConstraint(fields=["parent", "milestone_number"], name="order_milestone_unique"),
         ]
         permissions = [("resolve_dispute", "Can resolve order disputes")]
 
@@ -143,6 +157,14 @@ class Order(models.Model):
     @property
     def revisions_left(self) -> int:
         return max(self.revisions_included - self.revisions_used, 0)
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.milestone_number is not None
+
+    @property
+    def milestone_group_id(self) -> int | None:
+        return (self.parent_id or self.pk) if self.is_milestone else None
 
     def party_role(self, user) -> str:
         if user.pk == self.buyer_id:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -56,6 +56,13 @@ class OrderTransitionError(OrderError):
         super().__init__(_("This cannot be done now: the order is “%(status)s”.") % {"status": S(order.status).label})
         self.order = order
         self.to = to
+
+
+@dataclass
+class MilestoneData:
+    title: str
+    amount: Money
+    days: int
 
 
 @dataclass
@@ -207,10 +214,15 @@ def order_place_custom(
     revisions: int,
     source: str,
     gig_id: int | None = None,
+    milestones: list[MilestoneData] | None = None,
 ) -> Order:
     """An order on individually agreed terms (an accepted offer on a buyer request, or a
     custom offer in a conversation). The terms are copied onto the order like a package;
-    from here on it is an ordinary order: payment, delivery, revisions, completion."""
+    from here on it is an ordinary order: payment, delivery, revisions, completion.
+
+    With `milestones` (offers from MILESTONES_MIN_TOTAL up) each part becomes an order of
+    its own: the first is returned and waits for payment, the next ones wait until the one
+    before is completed. Returns the first order."""
     if buyer.pk == seller.pk:
         raise OrderError(_("You cannot order your own service."))
     if not seller.is_seller:
@@ -224,6 +236,11 @@ def order_place_custom(
     if not 1 <= delivery_days <= 90 or not 0 <= revisions <= 20:
         raise OrderError(_("Delivery takes from 1 to 90 days, with up to 20 revisions."))
     price = round_money(price)
+    if milestones:
+        return _place_milestones(
+            buyer=buyer, seller=seller, title=title, description=description, price=price, revisions=revisions,
+            source=source, gig_id=gig_id, milestones=milestones,
+        )  # fmt: skip
     order = Order.objects.create(
         buyer=buyer,
         seller=seller,
@@ -248,6 +265,77 @@ def order_place_custom(
     return order
 
 
+def _place_milestones(*, buyer, seller, title, description, price, revisions, source, gig_id, milestones) -> Order:
+    if price < Money(settings.MILESTONES_MIN_TOTAL, price.currency):
+        raise OrderError(
+            _("Milestones are for orders from %(min)s %(cur)s.")
+            % {"min": settings.MILESTONES_MIN_TOTAL, "cur": price.currency.code}
+        )
+    if not 2 <= len(milestones) <= settings.MILESTONES_MAX:
+        raise OrderError(_("Split the work into 2 to %(n)s milestones.") % {"n": settings.MILESTONES_MAX})
+    minimum = Money(settings.GIG_MIN_PRICE, price.currency)
+    for part in milestones:
+        if not part.title.strip() or part.amount < minimum or not 1 <= part.days <= 90:
+            raise OrderError(_("Each milestone needs a title, at least %(min)s and 1 to 90 days.") % {"min": minimum})
+    if sum((round_money(m.amount) for m in milestones), Money(0, price.currency)) != price:
+        raise OrderError(_("The milestones must add up to the price of the offer."))
+    # One fee rate for the whole contract, as if it were one order.
+    rate = fee_rate_for(buyer=buyer, seller=seller, amount=price)
+    first = None
+    for number, part in enumerate(milestones, start=1):
+        amount = round_money(part.amount)
+        order = Order.objects.create(
+            buyer=buyer, seller=seller, gig_id=gig_id, gig_title=title, package_name=source[:40], package_tier=1,
+            package_description=description.strip(), package_price=amount, unit_price=amount, quantity=1,
+            extras=[], total=amount, delivery_days=part.days, revision_days=part.days, revisions_included=revisions,
+            fee_rate=rate, questions=[], parent=first, milestone_number=number, milestone_count=len(milestones),
+            milestone_title=part.title.strip()[:80],
+            payment_expires_at=timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_EXPIRY_HOURS)
+            if number == 1 else None,
+        )  # fmt: skip
+        _event(order, actor=buyer, kind=K.PLACED, to_status=S.PENDING_PAYMENT, note=source)
+        first = first or order
+    return first
+
+
+def milestone_group(order: Order):
+    if not order.is_milestone:
+        return Order.objects.filter(pk=order.pk)
+    group = order.milestone_group_id
+    return Order.objects.filter(Q(pk=group) | Q(parent_id=group)).order_by("milestone_number")
+
+
+def _unlock_next_milestone(order: Order) -> None:
+    """A milestone is completed: the next one may be funded now (its payment timer starts)."""
+    if not order.is_milestone or order.milestone_number >= order.milestone_count:
+        return
+    later = milestone_group(order).filter(milestone_number=order.milestone_number + 1).first()
+    if later is None:
+        return
+    following = _lock_order(later.pk)
+    if following.status == S.PENDING_PAYMENT and following.payment_expires_at is None:
+        following.payment_expires_at = timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_EXPIRY_HOURS)
+        following.save(update_fields=["payment_expires_at", "updated_at"])
+
+
+def _cancel_later_milestones(order: Order, *, actor: User | None) -> None:
+    """The contract stops: the parts not yet funded are cancelled too (no money had moved)."""
+    if not order.is_milestone:
+        return
+    later = milestone_group(order).filter(milestone_number__gt=order.milestone_number, status=S.PENDING_PAYMENT)
+    for following_id in later.values_list("pk", flat=True):
+        following = _lock_order(following_id)
+        if following.status != S.PENDING_PAYMENT:
+            continue
+        following.cancel_kind = Order.CancelKind.UNPAID
+        following.cancel_reason = _("An earlier milestone was cancelled.")
+        following.cancelled_at = timezone.now()
+        _transition(
+            following, to=S.CANCELLED, actor=actor, kind=K.CANCELLED, note=following.cancel_reason,
+            fields=("cancel_kind", "cancel_reason", "cancelled_at", *_stop_timers(following)),
+        )  # fmt: skip
+
+
 @transaction.atomic
 def order_pay(*, order_id: int, buyer: User) -> Order:
     """Pay from the wallet: the total moves into the order's escrow in the same transaction
@@ -256,6 +344,13 @@ def order_pay(*, order_id: int, buyer: User) -> Order:
     _require_party(order, buyer, "buyer")
     if order.status != S.PENDING_PAYMENT:
         raise OrderTransitionError(order=order, to=S.AWAITING_REQUIREMENTS)
+    if order.is_milestone and order.milestone_number > 1:
+        previous = milestone_group(order).filter(milestone_number=order.milestone_number - 1).first()
+        if previous is None or previous.status != S.COMPLETED:
+            raise OrderError(
+                _("Milestone %(n)s is funded after milestone %(p)s is accepted.")
+                % {"n": order.milestone_number, "p": order.milestone_number - 1}
+            )
     escrow_hold(order_id=order.pk, buyer=buyer, amount=order.total, actor=buyer)
     now = timezone.now()
     order.paid_at = now
@@ -372,6 +467,7 @@ def _complete(order: Order, *, actor: User | None, kind: str, note: str = "") ->
     # Counters the pages show at once; the nightly reputation job recomputes every stat exactly.
     Profile.objects.filter(pk=order.seller_id).update(orders_completed=F("orders_completed") + 1)
     Profile.objects.filter(pk=order.buyer_id).update(purchases_count=F("purchases_count") + 1)
+    _unlock_next_milestone(order)
     return order
 
 
@@ -406,7 +502,9 @@ def _refund_and_cancel(
     order.cancel_reason = reason
     order.cancelled_at = timezone.now()
     fields = ("cancel_kind", "cancel_reason", "cancelled_at", *_stop_timers(order), *_clear_cancel_request(order))
-    return _transition(order, to=S.CANCELLED, actor=actor, kind=event_kind, note=event_note or reason, fields=fields)
+    order = _transition(order, to=S.CANCELLED, actor=actor, kind=event_kind, note=event_note or reason, fields=fields)
+    _cancel_later_milestones(order, actor=actor)
+    return order
 
 
 def buyer_cancel_kind(order: Order, now=None) -> str:
@@ -525,7 +623,9 @@ def order_expire(*, order_id: int, now=None) -> Order | None:
         order.cancel_kind = Order.CancelKind.UNPAID
         order.cancelled_at = now
         fields = ("cancel_kind", "cancelled_at", *_stop_timers(order))
-        return _transition(order, to=S.CANCELLED, actor=None, kind=K.EXPIRED, fields=fields)
+        order = _transition(order, to=S.CANCELLED, actor=None, kind=K.EXPIRED, fields=fields)
+        _cancel_later_milestones(order, actor=None)
+        return order
 
 
 # --- disputes ------------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ def _render_detail(request, order: Order, status: int = 200, **forms):
         "dispute": getattr(order, "dispute", None),
         "evidence": list(order.files.filter(delivery__isnull=True, requirementanswer__isnull=True)),
         "deadline_soon": selectors.deadline_soon(order),
+        "milestones": list(services.milestone_group(order)) if order.is_milestone else [],
         "buyer_cancel_kind": services.buyer_cancel_kind(order) if order.buyer_id == request.user.pk else "",
         "requirements_form": RequirementsForm(questions=order.questions) if "requirements" in actions else None,
         "deliver_form": DeliverForm(),
