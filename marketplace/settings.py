@@ -421,6 +421,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.message_emails_sweep",
         "schedule": 60.0,
     },
+    "requests-sweep": {
+        "task": "buyer_requests.tasks.requests_sweep",
+        "schedule": 60.0,
+    },
+    "request-alerts": {
+        "task": "buyer_requests.tasks.request_alerts_sweep",
+        "schedule": 60.0,
+    },
     "escrow-reconcile": {
         "task": "escrow.tasks.ledger_reconcile",
         "schedule": crontab(hour=3, minute=30),

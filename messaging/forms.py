@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +64,32 @@ class PreferenceForm(forms.Form):
 
 class InboxSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class CustomOfferForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=80)
+    description = forms.CharField(
+        label=_("What you will do"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, min_value=1)
+    delivery_days = forms.IntegerField(label=_("Delivery, days"), min_value=1, max_value=90)
+    revisions = forms.IntegerField(label=_("Revisions"), min_value=0, max_value=20, initial=1)
+    milestones = forms.CharField(
+        label=_("Milestones (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Design | 15000 | 7"}),
+        help_text=_("For large orders: one per line, “title | amount | days”; the amounts must add up to the price."),
+    )
+
+    def clean_milestones(self):
+        rows = []
+        for number, line in enumerate((self.cleaned_data.get("milestones") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            try:
+                title, amount, days = parts
+                rows.append({"title": title, "amount": str(Decimal(amount.replace(" ", ""))), "days": int(days)})
+            except (ValueError, ArithmeticError):
+                raise forms.ValidationError(_("Line %(n)s: write “title | amount | days”.") % {"n": number}) from None
+        return rows

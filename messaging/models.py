@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from djmoney.models.fields import MoneyField
 
 
 class Conversation(models.Model):
@@ -194,3 +195,45 @@ class MessagingPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user_id)
+
+
+class CustomOffer(models.Model):
+    """An individual offer a freelancer sends inside a conversation (Kwork's "individual
+    kwork"): the client accepts it, which places an order on these terms, or declines."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="custom_offers")
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="custom_offer")
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=80)
+    description = models.TextField(_("what you will do"), max_length=3000)
+    price = MoneyField(_("price"), max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
+    delivery_days = models.PositiveSmallIntegerField(_("delivery, days"))
+    revisions = models.PositiveSmallIntegerField(_("revisions"))
+    milestones = models.JSONField(default=list, blank=True)  # [{"title", "amount", "days"}]
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT)
+    order = models.ForeignKey("orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decline_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("custom offer")
+        verbose_name_plural = _("custom offers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="custom_offer_price_positive"),
+            models.CheckConstraint(condition=~models.Q(seller=models.F("buyer")), name="custom_offer_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(order__isnull=True) | models.Q(status="accepted"),
+                name="custom_offer_order_only_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -112,7 +112,7 @@ def thread_messages_after(*, conversation: Conversation, after_id: int, limit: i
 def _messages(conversation: Conversation) -> QuerySet:
     return (
         Message.objects.filter(conversation=conversation)
-        .select_related("sender__profile", "gig", "order_event__actor__profile")
+        .select_related("sender__profile", "gig", "order_event__actor__profile", "custom_offer")
         .prefetch_related("attachments")
     )
 
@@ -249,3 +249,13 @@ def first_response_minutes(*, user: User, limit: int = 100) -> int | None:
     )
     delays = [(reply - first).total_seconds() / 60 for first, reply in rows]
     return round(sum(delays) / len(delays)) if delays else None
+
+
+def custom_offer_get_for_user(*, user: User, offer_id: int):
+    """A custom offer for its client or its freelancer; anyone else gets a 404."""
+    from .models import CustomOffer
+
+    offer = CustomOffer.objects.filter(pk=offer_id).filter(Q(buyer=user) | Q(seller=user)).first()
+    if offer is None:
+        raise Http404
+    return offer

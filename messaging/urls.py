@@ -17,4 +17,6 @@ urlpatterns = [
     path("messages/m/<int:pk>/", views.message_view, name="message"),
     path("messages/files/<int:pk>/", views.attachment_view, name="attachment"),
     path("messages/files/<int:pk>/thumb/", views.attachment_thumbnail_view, name="attachment_thumbnail"),
+    path("messages/<int:pk>/offer/", views.custom_offer_send_view, name="offer_send"),
+    path("messages/offers/<int:offer_id>/<slug:answer>/", views.custom_offer_answer_view, name="offer_answer"),
 ]

@@ -15,8 +15,8 @@ from marketplace.errors import DomainError
 from marketplace.uploads import UploadRejected
 from orders.selectors import order_get_for_party
 
-from . import conf, contacts, display, selectors, services
-from .forms import InboxSearchForm, MessageForm, PreferenceForm
+from . import conf, contacts, display, offers, selectors, services
+from .forms import CustomOfferForm, InboxSearchForm, MessageForm, PreferenceForm
 from .models import Conversation
 
 # htmx stops polling when a poll answers with this status.
@@ -209,6 +209,7 @@ def _render_thread(request, *, form, thread, other, order, warning=None, status:
         "warning_labels": [display.KIND_LABELS[k] for k in warning.kinds] if warning else [],
         "files_lost": bool(warning and request.FILES),
         "poll_seconds": conf.poll_seconds(),
+        "offer_form": CustomOfferForm(),
     }
     return render(request, "messaging/thread.html", context, status=status)
 
@@ -245,6 +246,7 @@ def poll_view(request, pk):
         "last_id": new[-1].pk if new else after,
         "seen_id": max(seen, partner_read),
         "poll_seconds": conf.poll_seconds(),
+        "offer_form": CustomOfferForm(),
     }
     return render(request, "messaging/_poll.html", context)
 
@@ -355,3 +357,50 @@ def settings_view(request):
     else:
         form = PreferenceForm(initial={"email_notifications": selectors.email_preference(user=request.user)})
     return render(request, "messaging/settings.html", {"form": form})
+
+
+# --- custom offers ------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def custom_offer_send_view(request, pk):
+    thread = selectors.thread_get(user=request.user, conversation_id=pk)
+    form = CustomOfferForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}".strip(": ")
+                           for name, errs in form.errors.items())  # fmt: skip
+        messages.error(request, _("The offer was not sent: %(errors)s") % {"errors": errors})
+        return redirect("messaging:detail", pk=thread.conversation.pk)
+    data = offers.OfferData(**form.cleaned_data)
+    try:
+        offers.custom_offer_send(seller=request.user, conversation_id=thread.conversation.pk, data=data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Your offer is sent. The client can accept it and pay right from the conversation.")
+        )
+    return redirect("messaging:detail", pk=thread.conversation.pk)
+
+
+@require_POST
+@login_required
+def custom_offer_answer_view(request, offer_id, answer):
+    offer = selectors.custom_offer_get_for_user(user=request.user, offer_id=offer_id)
+    try:
+        if answer == "accept":
+            order = offers.custom_offer_accept(offer_id=offer.pk, buyer=request.user)
+            messages.success(request, _("The order is placed on the offer's terms. Pay it to start the work."))
+            return redirect("orders:pay", order_id=order.pk)
+        if answer == "decline":
+            offers.custom_offer_decline(offer_id=offer.pk, buyer=request.user, reason=request.POST.get("reason", ""))
+            messages.info(request, _("The offer is declined."))
+        elif answer == "withdraw":
+            offers.custom_offer_withdraw(offer_id=offer.pk, seller=request.user)
+            messages.info(request, _("The offer is withdrawn."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("messaging:detail", pk=offer.conversation_id)

@@ -127,11 +127,14 @@ class Command(BaseCommand):
             gig_services.gig_approve(gig_id=gig.pk, actor=admin)
             created += 1
         orders = self._orders(users)
+        from buyer_requests.demo import seed_demo_requests
+
+        requests = seed_demo_requests(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {categories} categories, {len(users)} users, {created} new gigs "
                 f"({Gig.objects.filter(status=Gig.Status.ACTIVE).count()} active), "
-                f"{orders} new completed orders with reviews."
+                f"{orders} new completed orders with reviews, {requests} new buyer requests with offers."
             )
         )
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
