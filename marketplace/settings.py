@@ -333,6 +333,13 @@ SELLER_LEVEL_RULES = {
 # Buyer levels 1-5 at this many completed purchases.
 BUYER_LEVEL_PURCHASES = [1, 7, 20, 50, 90]
 
+# --- buyer requests and offers -------------------------------------------------------------
+# Free offers a day by seller level; an offer the client never opened gives its place back.
+REQUESTS_OFFER_QUOTAS = {"new": 5, "advanced": 10, "professional": 20}
+REQUESTS_EXPIRY_DAYS = 30
+REQUESTS_OFFER_RETURN_DAYS = 7
+REQUESTS_MIN_BUDGET = "500"
+
 # --- money: fees, clearance, payments, withdrawals ---------------------------------------
 # Fee tiers over the turnover between one buyer and one seller, in MARKETPLACE_CURRENCY:
 # 20% of the part up to 30 000, 12% of the part up to 300 000, 7.5% above (DESIGN.md).
