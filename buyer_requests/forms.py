@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.uploads import UploadRejected, check_uploads
+from orders.forms import milestones_field, milestones_from_text
 
 from . import conf, selectors
 from .models import BuyerRequest
@@ -192,6 +193,7 @@ class OfferForm(forms.Form):
     delivery_days = forms.IntegerField(label=_("Delivery, days"), min_value=1, max_value=90)
     revisions = forms.IntegerField(label=_("Revisions"), min_value=0, max_value=20, initial=1)
     gig = forms.TypedChoiceField(label=_("Related gig"), coerce=int, empty_value=None, required=False)
+    milestones = milestones_field()
 
     def __init__(self, *args, freelancer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,7 +219,11 @@ class OfferForm(forms.Form):
             "delivery_days": offer.delivery_days,
             "revisions": offer.revisions,
             "gig": offer.gig_id,
+            "milestones": "\n".join(f"{m['title']} | {m['amount']} | {m['days']}" for m in offer.milestones),
         }
+
+    def clean_milestones(self):
+        return milestones_from_text(self.cleaned_data.get("milestones"))
 
 
 class DeclineForm(forms.Form):

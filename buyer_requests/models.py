@@ -175,6 +175,7 @@ class Offer(models.Model):
         _("delivery, days"), validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
     revisions = models.PositiveSmallIntegerField(_("revisions"), validators=[MaxValueValidator(20)])
+    milestones = models.JSONField(_("milestones"), default=list, blank=True)  # [{"title", "amount", "days"}]
     gig = models.ForeignKey(
         "gigs.Gig", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("gig")
     )

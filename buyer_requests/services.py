@@ -9,7 +9,7 @@ the second finds the request closed. Timers are columns swept by beat:
 (unopened offers give their quota back); they lock with SKIP LOCKED.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -26,7 +26,7 @@ from marketplace.errors import DomainError
 from marketplace.jobs import enqueue_on_commit
 from marketplace.uploads import check_uploads, clean_filename
 from orders.models import Order
-from orders.services import order_place_custom
+from orders.services import milestones_from_json, milestones_validate, order_place_custom
 
 from . import conf, selectors
 from .models import (
@@ -79,6 +79,7 @@ class OfferData:
     delivery_days: int
     revisions: int
     gig_id: int | None = None
+    milestones: list[dict] = field(default_factory=list)  # [{"title", "amount", "days"}]
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -403,7 +404,10 @@ def _check_offer_data(data: OfferData, freelancer: User) -> Money:
         and not Gig.objects.filter(pk=data.gig_id, seller=freelancer, status=Gig.Status.ACTIVE).exists()
     ):
         raise RequestError(_("Choose one of your active gigs, or none."))
-    return Money(data.price, conf.currency())
+    price = Money(data.price, conf.currency())
+    if data.milestones:
+        milestones_validate(price=price, milestones=milestones_from_json(data.milestones, conf.currency()))
+    return price
 
 
 def _check_can_offer(buyer_request: BuyerRequest, freelancer: User, *, now) -> None:
@@ -445,6 +449,7 @@ def offer_send(*, request_id: int, freelancer: User, data: OfferData) -> Offer:
         delivery_days=int(data.delivery_days),
         revisions=int(data.revisions),
         gig_id=data.gig_id,
+        milestones=data.milestones,
     )
     _event(buyer_request, kind=K.OFFER_SENT, actor=freelancer, recipient=buyer_request.client, offer=offer)
     return offer
@@ -473,7 +478,11 @@ def offer_edit(*, offer_id: int, freelancer: User, data: OfferData) -> Offer:
     offer.delivery_days = int(data.delivery_days)
     offer.revisions = int(data.revisions)
     offer.gig_id = data.gig_id
-    offer.save(update_fields=["price", "price_currency", "message", "delivery_days", "revisions", "gig", "updated_at"])
+    offer.milestones = data.milestones
+    offer.save(
+        update_fields=["price", "price_currency", "message", "delivery_days", "revisions", "gig", "milestones",
+                       "updated_at"]
+    )  # fmt: skip
     _event(buyer_request, kind=K.OFFER_EDITED, actor=freelancer, offer=offer)
     return offer
 
@@ -550,6 +559,7 @@ def offer_accept(*, offer_id: int, client: User) -> Order:
         revisions=offer.revisions,
         source="Request offer",
         gig_id=offer.gig_id,
+        milestones=milestones_from_json(offer.milestones, offer.price.currency.code) or None,
     )
     now = timezone.now()
     offer.status = OfferStatus.ACCEPTED

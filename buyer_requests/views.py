@@ -39,6 +39,7 @@ def _offer_data(form: OfferForm) -> services.OfferData:
         delivery_days=data["delivery_days"],
         revisions=data["revisions"],
         gig_id=data.get("gig"),
+        milestones=data.get("milestones") or [],
     )
 
 

@@ -1,10 +1,9 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gigs.forms import MultipleImageField as MultipleFileField
 from gigs.forms import MultipleImageInput as MultipleFileInput
+from orders.forms import milestones_field, milestones_from_text
 
 from . import conf
 
@@ -74,22 +73,7 @@ class CustomOfferForm(forms.Form):
     price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, min_value=1)
     delivery_days = forms.IntegerField(label=_("Delivery, days"), min_value=1, max_value=90)
     revisions = forms.IntegerField(label=_("Revisions"), min_value=0, max_value=20, initial=1)
-    milestones = forms.CharField(
-        label=_("Milestones (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Design | 15000 | 7"}),
-        help_text=_("For large orders: one per line, “title | amount | days”; the amounts must add up to the price."),
-    )
+    milestones = milestones_field()
 
     def clean_milestones(self):
-        rows = []
-        for number, line in enumerate((self.cleaned_data.get("milestones") or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            try:
-                title, amount, days = parts
-                rows.append({"title": title, "amount": str(Decimal(amount.replace(" ", ""))), "days": int(days)})
-            except (ValueError, ArithmeticError):
-                raise forms.ValidationError(_("Line %(n)s: write “title | amount | days”.") % {"n": number}) from None
-        return rows
+        return milestones_from_text(self.cleaned_data.get("milestones"))

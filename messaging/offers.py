@@ -13,7 +13,7 @@ from moneyed import Money
 from accounts.models import User
 from marketplace.errors import DomainError
 from orders.models import Order
-from orders.services import MilestoneData, order_place_custom
+from orders.services import milestones_from_json, milestones_validate, order_place_custom
 
 from .models import Conversation, CustomOffer, Message
 from .services import _after_new_message
@@ -48,6 +48,10 @@ def custom_offer_send(*, seller: User, conversation_id: int, data: OfferData) ->
         raise OfferError(_("The price is from %(min)s to %(max)s.") % {"min": minimum, "max": maximum})
     if not 1 <= data.delivery_days <= 90 or not 0 <= data.revisions <= 20:
         raise OfferError(_("Delivery takes from 1 to 90 days, with up to 20 revisions."))
+    if data.milestones:
+        milestones_validate(
+            price=_money(data.price), milestones=milestones_from_json(data.milestones, settings.MARKETPLACE_CURRENCY)
+        )
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().filter(pk=conversation_id, order__isnull=True).first()
         if conversation is None or seller.pk not in conversation.user_ids:
@@ -77,7 +81,7 @@ def custom_offer_accept(*, offer_id: int, buyer: User) -> Order:
     once gives one order: the offer row is locked and its status checked first."""
     with transaction.atomic():
         offer = _lock(offer_id, buyer, "buyer")
-        milestones = [MilestoneData(m["title"], _money(m["amount"]), int(m["days"])) for m in offer.milestones]
+        milestones = milestones_from_json(offer.milestones, offer.price.currency.code)
         order = order_place_custom(
             buyer=buyer, seller=offer.seller, title=offer.title, description=offer.description, price=offer.price,
             delivery_days=offer.delivery_days, revisions=offer.revisions, source=_("Custom offer"),

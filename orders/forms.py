@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -91,3 +93,27 @@ class DisputeResolveForm(forms.Form):
         if data.get("outcome") == Dispute.Outcome.SPLIT and not data.get("seller_percent"):
             self.add_error("seller_percent", _("Give the seller's share for a split."))
         return data
+
+
+def milestones_field():
+    return forms.CharField(
+        label=_("Milestones (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Design | 15000 | 7"}),
+        help_text=_("For large orders: one per line, “title | amount | days”; the amounts must add up to the price."),
+    )
+
+
+def milestones_from_text(text: str) -> list[dict]:
+    """“Design | 15000 | 7” lines into [{"title", "amount", "days"}]; a bad line is a form error."""
+    rows = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        try:
+            title, amount, days = parts
+            rows.append({"title": title, "amount": str(Decimal(amount.replace(" ", ""))), "days": int(days)})
+        except (ValueError, ArithmeticError):
+            raise forms.ValidationError(_("Line %(n)s: write “title | amount | days”.") % {"n": number}) from None
+    return rows

@@ -265,7 +265,8 @@ def order_place_custom(
     return order
 
 
-def _place_milestones(*, buyer, seller, title, description, price, revisions, source, gig_id, milestones) -> Order:
+def milestones_validate(*, price: Money, milestones: list[MilestoneData]) -> None:
+    """The rules of a split into milestones; raises OrderError with the first one broken."""
     if price < Money(settings.MILESTONES_MIN_TOTAL, price.currency):
         raise OrderError(
             _("Milestones are for orders from %(min)s %(cur)s.")
@@ -277,8 +278,16 @@ def _place_milestones(*, buyer, seller, title, description, price, revisions, so
     for part in milestones:
         if not part.title.strip() or part.amount < minimum or not 1 <= part.days <= 90:
             raise OrderError(_("Each milestone needs a title, at least %(min)s and 1 to 90 days.") % {"min": minimum})
-    if sum((round_money(m.amount) for m in milestones), Money(0, price.currency)) != price:
+    if sum((round_money(m.amount) for m in milestones), Money(0, price.currency)) != round_money(price):
         raise OrderError(_("The milestones must add up to the price of the offer."))
+
+
+def milestones_from_json(rows: list[dict], currency: str) -> list[MilestoneData]:
+    return [MilestoneData(r["title"], Money(Decimal(str(r["amount"])), currency), int(r["days"])) for r in rows]
+
+
+def _place_milestones(*, buyer, seller, title, description, price, revisions, source, gig_id, milestones) -> Order:
+    milestones_validate(price=price, milestones=milestones)
     # One fee rate for the whole contract, as if it were one order.
     rate = fee_rate_for(buyer=buyer, seller=seller, amount=price)
     first = None
