@@ -35,7 +35,15 @@ def test_check_deploy_is_clean_with_production_env():
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "TESTING", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS"}
+        if key
+        not in {
+            "DEBUG",
+            "TESTING",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_COOKIES",
+            "SECURE_HSTS_SECONDS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         {
