@@ -34,7 +34,7 @@ def test_an_offer_split_into_milestones_becomes_milestone_orders(client_user, fr
     [
         (Decimal("20000"), [{"title": "A", "amount": "10000", "days": 5}, {"title": "B", "amount": "10000", "days": 5}],
          "from 30000"),
-        (Decimal("40000"), PLAN[:1] + [{"title": "B", "amount": "1000", "days": 5}], "add up"),
+        (Decimal("40000"), [*PLAN[:1], {"title": "B", "amount": "1000", "days": 5}], "add up"),
     ],
 )  # fmt: skip
 def test_bad_milestone_plans_are_refused_when_sending(client_user, freelancer, category, price, plan, message):
