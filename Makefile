@@ -63,5 +63,11 @@ check: install
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# Benchmarks against PostgreSQL and Redis (bench/README.md): seed once with
+# `BENCH_BASELINES=1 DATABASE_URL=... manage.py bench_seed --size S`, then `make bench`.
+BENCH_ARGS ?=
+bench: messages
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf var/ .pytest_cache

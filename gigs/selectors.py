@@ -1,13 +1,29 @@
 """Every read of the catalog that a page needs, with the visibility rules."""
 
+import hashlib
+import json
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    FloatField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from moneyed import Money
 
@@ -17,10 +33,28 @@ from .models import Category, Favorite, Gig, GigImage
 from .search import SEARCH_CONFIG
 
 CATEGORY_TREE_CACHE_KEY = "gigs:category-tree:v1"
+CATEGORY_COUNTS_CACHE_KEY = "gigs:category-counts:v1"
+CATALOG_COUNT_CACHE_KEY = "gigs:catalog-count:v1"
 
 SORTS = ("relevance", "rating", "price_asc", "price_desc", "newest")
+# Each sort's columns, all in one direction so that a page boundary is one row comparison;
+# the id last makes the order total. "relevance" without search words is popularity.
+# Migration 0004 has an index for each, alone and after the category.
+SORT_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "relevance": (("orders_count", "rating_avg", "id"), True),
+    "rating": (("rating_avg", "rating_count", "id"), True),
+    "price_asc": (("price_from", "id"), False),
+    "price_desc": (("price_from", "id"), True),
+    "newest": (("published_at", "id"), True),
+}
 DAYS_CHOICES = (1, 3, 7)
 TRIGRAM_THRESHOLD = 0.35
+# Search ranks at most this many matches: ranking reads each one's vector, and a word in
+# half of a million gigs must not cost half a million reads. Past it, results are paged
+# within the candidates (42 pages of 24).
+SEARCH_CANDIDATES = 1000
+CATALOG_COUNT_EXACT_UP_TO = 1000
+CATALOG_COUNT_CACHE_SECONDS = 300
 
 
 def category_tree() -> list[dict]:
@@ -59,13 +93,22 @@ def category_get(*, section_slug: str, category_slug: str | None = None) -> tupl
 
 
 def category_gig_counts(*, section: Category | None) -> dict[int, int]:
-    """Active gigs per category: of one section's categories, or per section for the whole catalog."""
-    active = Gig.objects.filter(status=Gig.Status.ACTIVE)
-    if section is None:
-        rows = active.values("category__parent_id").annotate(n=Count("id"))
-        return {row["category__parent_id"]: row["n"] for row in rows}
-    rows = active.filter(category__parent=section).values("category_id").annotate(n=Count("id"))
-    return {row["category_id"]: row["n"] for row in rows}
+    """Active gigs per category: of one section's categories, or per section for the whole catalog.
+
+    A GROUP BY over every active gig, so it is cached for a few minutes: the side menu's
+    numbers may lag a new gig by that much."""
+    key = f"{CATEGORY_COUNTS_CACHE_KEY}:{section.pk if section else 0}"
+    counts = cache.get(key)
+    if counts is None:
+        active = Gig.objects.filter(status=Gig.Status.ACTIVE)
+        if section is None:
+            rows = active.values("category__parent_id").annotate(n=Count("id"))
+            counts = {row["category__parent_id"]: row["n"] for row in rows}
+        else:
+            rows = active.filter(category__parent=section).values("category_id").annotate(n=Count("id"))
+            counts = {row["category_id"]: row["n"] for row in rows}
+        cache.set(key, counts, CATALOG_COUNT_CACHE_SECONDS)
+    return counts
 
 
 @dataclass
@@ -82,20 +125,92 @@ class CatalogQuery:
     rating: Decimal | None = None
     sort: str = "relevance"
 
+    @property
+    def ranked(self) -> bool:
+        """Ordered by the search rank (a query with the relevance sort)."""
+        return bool(self.q) and self.sort == "relevance"
+
+    def cache_key(self, prefix: str) -> str:
+        parts = [
+            self.q, self.section and self.section.pk, self.category and self.category.pk, self.price_min,
+            self.price_max, self.days, self.level, self.rating, connection.vendor,
+        ]  # fmt: skip
+        return f"{prefix}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ResultCount:
+    """How many gigs a listing has: exact up to CATALOG_COUNT_EXACT_UP_TO, else PostgreSQL's
+    estimate (shown as "about N"): an exact count of 100 000 rows would cost more than the page."""
+
+    value: int
+    exact: bool
+
+
+@dataclass
+class CatalogPage:
+    """One page of the catalog. Pages are addressed by an opaque token in the URL (`after`
+    or `before` the gig where the neighbouring page ends), never by an OFFSET: every page
+    costs what the first one costs. Ranked search results are the exception: they come from
+    a capped candidate set and are paged by position within it."""
+
+    gigs: list[Gig]
+    number: int
+    next_token: str = ""
+    previous_token: str = ""
+    capped: bool = False  # ranked search: the candidate set ended before the matches did
+
+    @property
+    def object_list(self) -> list[Gig]:
+        """The name Django's Page uses, for templates and code written for it."""
+        return self.gigs
+
+    @property
+    def has_next(self) -> bool:
+        return bool(self.next_token)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def first_previous(self) -> bool:
+        """The previous page is the first one (its link needs no token)."""
+        return self.number == 2
+
 
 def _cards(queryset: QuerySet) -> QuerySet:
     """What a gig card shows, in a constant number of queries for any page size."""
-    return queryset.select_related("seller__profile", "category__parent").prefetch_related(
-        Prefetch("images", queryset=GigImage.objects.order_by("position", "id"), to_attr="ordered_images")
+    return (
+        queryset.select_related("seller__profile", "category__parent")
+        .defer("description", "search_vector")
+        .prefetch_related(_CARD_IMAGES)
     )
 
 
-def gig_catalog(query: CatalogQuery) -> QuerySet:
+_CARD_IMAGES = Prefetch("images", queryset=GigImage.objects.order_by("position", "id"), to_attr="ordered_images")
+
+
+def _listing(queryset: QuerySet) -> QuerySet:
+    """A listing's rows: the gigs' own columns without the description and the search
+    vector (most of a row's bytes). What a card adds (seller, images) is read by
+    `card_details` for the cards that are not cached, in two more queries at most."""
+    return queryset.defer("description", "search_vector")
+
+
+def card_details(gigs: list[Gig]) -> None:
+    """Load what the cards of `gigs` show beyond the gig's row: seller, profile, images."""
+    prefetch_related_objects(gigs, "seller__profile", _CARD_IMAGES)
+
+
+def _filtered(query: CatalogQuery) -> QuerySet:
     gigs = Gig.objects.filter(status=Gig.Status.ACTIVE)
     if query.category is not None:
         gigs = gigs.filter(category=query.category)
     elif query.section is not None:
-        gigs = gigs.filter(category__parent=query.section)
+        # The section's categories as a subquery, not a join: the sort's index is walked
+        # with a hashed IN filter, and the plan stays the one of the whole catalog.
+        gigs = gigs.filter(category_id__in=Category.objects.filter(parent=query.section).values("pk"))
     currency = settings.MARKETPLACE_CURRENCY
     if query.price_min is not None:
         gigs = gigs.filter(price_from__gte=Money(query.price_min, currency))
@@ -107,41 +222,246 @@ def gig_catalog(query: CatalogQuery) -> QuerySet:
         gigs = gigs.filter(seller__profile__seller_level=query.level)
     if query.rating is not None:
         gigs = gigs.filter(rating_avg__gte=query.rating)
+    return gigs
 
-    ranked = False
+
+def _matching(query: CatalogQuery) -> QuerySet:
+    """Every active gig that the filters and the search words let through (unordered)."""
+    gigs = _filtered(query)
     if query.q:
-        gigs, ranked = _search(gigs, query.q)
-
-    order = {
-        "rating": ["-rating_avg", "-rating_count", "-id"],
-        "price_asc": ["price_from", "-id"],
-        "price_desc": ["-price_from", "-id"],
-        "newest": ["-published_at", "-id"],
-    }.get(query.sort)
-    if order is None:  # relevance: the search rank, else popularity
-        order = ["-rank", "-rating_avg", "-id"] if ranked else ["-orders_count", "-rating_avg", "-id"]
-    return _cards(gigs.order_by(*order))
+        if connection.vendor == "postgresql":
+            gigs = gigs.filter(search_vector=_search_query(query.q))
+        else:
+            condition = Q()
+            for word in query.q.split()[:8]:
+                condition &= Q(title__icontains=word) | Q(tags_text__icontains=word) | Q(description__icontains=word)
+            gigs = gigs.filter(condition)
+    return gigs
 
 
-def _search(gigs: QuerySet, q: str) -> tuple[QuerySet, bool]:
+def _search_query(q: str) -> SearchQuery:
+    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def gig_catalog(query: CatalogQuery) -> QuerySet:
+    """The catalog's gigs in the order of `query.sort` (with a search, the search's own
+    order is `catalog_page`'s: ranked pages come from a capped candidate set)."""
+    fields, descending = SORT_KEYS[query.sort]
+    return _cards(_matching(query).order_by(*[f"-{f}" if descending else f for f in fields]))
+
+
+def catalog_page(query: CatalogQuery, *, after: str = "", before: str = "", size: int | None = None) -> CatalogPage:
+    """One page of the catalog, after (or before) the position that a token names.
+
+    A bad or stale token is ignored: the first page comes instead of an error."""
+    size = size or settings.CATALOG_PAGE_SIZE
+    if query.ranked:
+        return _ranked_page(query, token=after or before, size=size)
+    queryset, forward, number = catalog_page_queryset(query, after=after, before=before, size=size)
+    rows = list(queryset)
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+        if not more:  # walked back past the first page: it is the first page
+            return catalog_page(query, size=size)
+    fields, _descending = SORT_KEYS[query.sort]
+    page = CatalogPage(gigs=rows, number=number)
+    if rows and (more or not forward):
+        page.next_token = _token_encode([getattr(rows[-1], f) for f in fields], number + 1)
+    if rows and number > 1:
+        page.previous_token = _token_encode([getattr(rows[0], f) for f in fields], number - 1)
+    return page
+
+
+def catalog_page_queryset(
+    query: CatalogQuery, *, after: str = "", before: str = "", size: int | None = None
+) -> tuple[QuerySet, bool, int]:
+    """The query of one keyset page: `size + 1` gigs (the extra one tells whether another
+    page follows) in walking order, whether it walks forward, and the page's number."""
+    size = size or settings.CATALOG_PAGE_SIZE
+    fields, descending = SORT_KEYS[query.sort]
+    forward = not before
+    position = _token_decode(after or before, fields)
+    gigs = _matching(query)
+    number = 1
+    if position is None:
+        forward = True
+    else:
+        values, number = position
+        # Going back reads the same index the other way round, from the first gig of the page.
+        gigs = gigs.filter(_keyset_condition(fields, values, greater=descending != forward))
+    walk_descending = descending if forward else not descending
+    ordered = gigs.order_by(*[f"-{f}" if walk_descending else f for f in fields])
+    return _listing(ordered)[: size + 1], forward, number
+
+
+def catalog_token_after(query: CatalogQuery, gig: Gig, number: int) -> str:
+    """The token of page `number` when it starts right after `gig` (links, tests, benchmarks)."""
+    fields, _descending = SORT_KEYS[query.sort]
+    return _token_encode([getattr(gig, f) for f in fields], number)
+
+
+def _keyset_condition(fields: tuple[str, ...], values: list, *, greater: bool) -> RawSQL:
+    """(a, b, id) < (x, y, z) as one row comparison: an index range start, not a filter."""
+    quote = connection.ops.quote_name
+    columns = [f"{quote(Gig._meta.db_table)}.{quote(Gig._meta.get_field(f).column)}" for f in fields]
+    params = [Gig._meta.get_field(f).get_db_prep_value(v, connection) for f, v in zip(fields, values, strict=True)]
+    placeholders = ", ".join(["%s"] * len(values))
+    sql = f"({', '.join(columns)}) {'>' if greater else '<'} ({placeholders})"
+    # Column names come from SORT_KEYS; the values are parameters.
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+
+
+def _ranked_page(query: CatalogQuery, *, token: str, size: int) -> CatalogPage:
+    """Search results by relevance: rank at most SEARCH_CANDIDATES matches (the rank is
+    computed in the same pass that finds them), order them here, fetch one page of cards."""
+    candidates = search_candidates(query)
+    start, number = 0, 1
+    decoded = _token_decode(token, ("offset",))
+    if decoded is not None:
+        (offset,), number = decoded
+        if 0 < offset < len(candidates):
+            start = offset
+        else:
+            number = 1
+    ids = [pk for pk, _rank in candidates[start : start + size]]
+    by_id = {gig.pk: gig for gig in _listing(Gig.objects.filter(pk__in=ids))}
+    page = CatalogPage(gigs=[by_id[pk] for pk in ids if pk in by_id], number=number)
+    page.capped = len(candidates) >= SEARCH_CANDIDATES
+    if start + size < len(candidates):
+        page.next_token = _token_encode([start + size], number + 1)
+    if number > 1:
+        page.previous_token = _token_encode([max(start - size, 0)], number - 1)
+    return page
+
+
+def search_candidates(query: CatalogQuery) -> list[tuple[int, float]]:
+    """(id, rank) of up to SEARCH_CANDIDATES gigs matching the query, best first.
+
+    PostgreSQL: the first matches the index gives, ranked by the weighted vector (title A,
+    tags B, description C); ties go to the better-rated gig. When nothing matches word for
+    word, a trigram match on the titles catches typos. SQLite: plain word matching,
+    ordered by popularity."""
+    rows = list(search_candidates_queryset(query))
     if connection.vendor == "postgresql":
-        search = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        found = gigs.filter(search_vector=search)
-        if found.exists():
-            return found.annotate(rank=SearchRank(F("search_vector"), search)), True
-        # Nothing matched word for word: try a typo-tolerant match on the title.
-        fuzzy = gigs.annotate(rank=TrigramWordSimilarity(q, "title")).filter(rank__gte=TRIGRAM_THRESHOLD)
-        return fuzzy, True
-    condition = Q()
-    for word in q.split()[:8]:
-        condition &= Q(title__icontains=word) | Q(tags_text__icontains=word) | Q(description__icontains=word)
-    return gigs.filter(condition), False
+        rows = rows or _fuzzy_candidates(query)
+        rows.sort(key=lambda row: (-row[1], -row[2], -row[0]))
+    return [(pk, rank) for pk, rank, _rating in rows]
+
+
+def search_candidates_queryset(query: CatalogQuery) -> QuerySet:
+    """(id, rank, rating) rows of the first SEARCH_CANDIDATES matches, the rank computed in
+    the same pass that finds them (no order: the index's order; no second read of the row)."""
+    if connection.vendor != "postgresql":
+        matching = _matching(query).order_by("-orders_count", "-rating_avg", "-id")
+        return matching.annotate(rank=Value(0.0, output_field=FloatField())).values_list("pk", "rank", "rating_avg")[
+            :SEARCH_CANDIDATES
+        ]
+    search = _search_query(query.q)
+    return (
+        _matching(query)
+        .order_by()
+        .annotate(rank=SearchRank(F("search_vector"), search))
+        .values_list("pk", "rank", "rating_avg")[:SEARCH_CANDIDATES]
+    )
+
+
+def _fuzzy_candidates(query: CatalogQuery) -> list[tuple[int, float, Decimal]]:
+    # `%>` uses the trigram index on the title; its threshold is a setting, set for this
+    # transaction only (the database default, 0.6, misses most typos).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [TRIGRAM_THRESHOLD])
+        return list(
+            _filtered(query)
+            .filter(title__trigram_word_similar=query.q)
+            .annotate(rank=TrigramWordSimilarity(query.q, "title"))
+            .order_by("-rank", "-id")
+            .values_list("pk", "rank", "rating_avg")[:SEARCH_CANDIDATES]
+        )
+
+
+def catalog_count(query: CatalogQuery) -> ResultCount:
+    """How many gigs the listing has, cached per filter set for a few minutes.
+
+    Counted exactly up to CATALOG_COUNT_EXACT_UP_TO (a count that stops there), else the
+    planner's estimate: the page says "about 12 000" rather than scan 12 000 rows."""
+    key = query.cache_key(CATALOG_COUNT_CACHE_KEY)
+    cached = cache.get(key)
+    if cached is not None:
+        return ResultCount(*cached)
+    matching = _matching(query).order_by()
+    found = matching.values("pk")[: CATALOG_COUNT_EXACT_UP_TO + 1].count()
+    if found <= CATALOG_COUNT_EXACT_UP_TO:
+        result = ResultCount(found, True)
+    else:
+        result = ResultCount(max(_estimate(matching), found), False)
+    cache.set(key, (result.value, result.exact), CATALOG_COUNT_CACHE_SECONDS)
+    return result
+
+
+def _estimate(queryset: QuerySet) -> int:
+    """The planner's estimate of the rows a query returns (PostgreSQL; SQLite counts)."""
+    if connection.vendor != "postgresql":
+        return queryset.count()
+    plan = json.loads(queryset.explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _token_encode(values: list, number: int) -> str:
+    """An opaque page token: the sort values where a page ends, and the page's number."""
+    data = json.dumps([[_json_value(v) for v in values], number], separators=(",", ":"))
+    return urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+
+def _json_value(value):
+    if isinstance(value, Money):
+        value = value.amount
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _token_decode(token: str, fields: tuple[str, ...]) -> tuple[list, int] | None:
+    """The values and page number in a token, or None for a missing or bad one."""
+    if not token or len(token) > 300:
+        return None
+    try:
+        raw, number = json.loads(urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if len(raw) != len(fields) or not isinstance(number, int) or not 1 < number < 10**7:
+            return None
+        return [_field_value(f, v) for f, v in zip(fields, raw, strict=True)], number
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+
+
+def _field_value(field: str, value):
+    if field == "offset":
+        return int(value)
+    kind = Gig._meta.get_field(field).get_internal_type()
+    if kind == "DateTimeField":
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError(value)
+        return parsed
+    if kind in ("DecimalField", "MoneyField"):
+        parsed = Decimal(value)
+        if not parsed.is_finite():
+            raise ValueError(value)
+        return parsed
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(value)
+    return value
 
 
 def gig_get_public(*, gig_id: int) -> Gig:
+    """An active gig, with the packages and extras that checkout offers (its FAQ and images
+    are the gig page's: every checkout POST read them for nothing)."""
     gig = (
         Gig.objects.select_related("seller__profile", "category__parent")
-        .prefetch_related("packages", "extras", "faqs", "images")
+        .prefetch_related("packages", "extras")
         .filter(pk=gig_id, status=Gig.Status.ACTIVE)
         .first()
     )
@@ -151,13 +471,11 @@ def gig_get_public(*, gig_id: int) -> Gig:
 
 
 def gig_get_for_viewer(*, gig_id: int, user: User) -> Gig:
-    """The gig page: active gigs for everyone, any status for its owner and staff (preview)."""
-    gig = (
-        Gig.objects.select_related("seller__profile", "category__parent")
-        .prefetch_related("packages", "extras", "faqs", "images")
-        .filter(pk=gig_id)
-        .first()
-    )
+    """The gig page: active gigs for everyone, any status for its owner and staff (preview).
+
+    Packages, extras, FAQ and images are not prefetched: the page reads them inside
+    fragments it caches, so they cost a query only when a fragment is rendered."""
+    gig = Gig.objects.select_related("seller__profile", "category__parent").filter(pk=gig_id).first()
     if gig is None:
         raise Http404
     if gig.status != Gig.Status.ACTIVE and not (user.is_authenticated and (user.pk == gig.seller_id or user.is_staff)):
@@ -181,11 +499,9 @@ def gigs_of_seller(*, seller: User) -> QuerySet:
 
 
 def gigs_more_from_seller(*, gig: Gig, limit: int = 4) -> list[Gig]:
-    return list(
-        _cards(Gig.objects.filter(seller_id=gig.seller_id, status=Gig.Status.ACTIVE).exclude(pk=gig.pk)).order_by(
-            "-orders_count", "-id"
-        )[:limit]
-    )
+    """The seller's other popular gigs, as listing rows (see `_listing` and `card_details`)."""
+    others = Gig.objects.filter(seller_id=gig.seller_id, status=Gig.Status.ACTIVE).exclude(pk=gig.pk)
+    return list(_listing(others).order_by("-orders_count", "-id")[:limit])
 
 
 def gigs_popular(*, limit: int = 8) -> list[Gig]:

@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.forms import formset_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -28,28 +33,68 @@ from .models import Gig, GigQuestion
 
 @require_GET
 @vary_on_headers("HX-Request")
-def catalog_view(request, section_slug=None, category_slug=None):
+def catalog_view(request, section_slug=None, category_slug=None, show_count=True):
+    """The catalog, a section or a category, with filters, search and keyset pages.
+
+    `show_count=False` leaves the result count out: only the benchmark's baseline of this
+    page uses it, to measure what the count costs."""
     section = category = None
     if section_slug:
         section, category = selectors.category_get(section_slug=section_slug, category_slug=category_slug)
     form = CatalogFilterForm(request.GET)
     params = form.cleaned_or_defaults()
     query = selectors.CatalogQuery(section=section, category=category, **params)
-    paginator = Paginator(selectors.gig_catalog(query), settings.CATALOG_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = selectors.catalog_page(query, after=request.GET.get("after", ""), before=request.GET.get("before", ""))
     context = {
         "form": form,
         "query": query,
         "section": section,
         "category": category,
         "page": page,
-        "favorite_ids": selectors.favorite_ids(user=request.user, gigs=page.object_list),
+        "count": selectors.catalog_count(query) if show_count else None,
+        "favorite_ids": selectors.favorite_ids(user=request.user, gigs=page.gigs),
         "filtered": any(params.get(k) for k in ("q", "price_min", "price_max", "days", "level", "rating")),
     }
+    with_card_html(page.gigs)
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "catalog-results":
         return render(request, "gigs/_catalog_results.html", context)
-    context["counts"] = selectors.category_gig_counts(section=section)
+    # Read only when the cached side panel (filters and category menu) is rendered anew.
+    context["counts"] = SimpleLazyObject(lambda: selectors.category_gig_counts(section=section))
+    context["filters_key"] = request.GET.urlencode()
     return render(request, "gigs/catalog.html", context)
+
+
+CARD_CACHE_SECONDS = 600
+
+
+def with_card_html(gigs) -> None:
+    """Give each gig its card's visitor-independent HTML (`gig.card_html`): from the cache,
+    all cards in one round trip, or rendered now (their seller and images read in two
+    queries for all the missing cards) and cached.
+
+    The key holds what a card shows from the gig's row: an edit moves `updated_at`, a
+    review the rating. The seller's name, avatar and level are not in it: a change of
+    those reaches the catalog's cards when the TTL ends."""
+    if not gigs:
+        return
+    language = get_language()
+    keys = {
+        gig.pk: f"gigs:card:v1:{gig.pk}:{gig.updated_at.timestamp()}:{gig.rating_count}:{gig.rating_avg}:{language}"
+        for gig in gigs
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = [gig for gig in gigs if keys[gig.pk] not in found]
+    if missing:
+        selectors.card_details(missing)
+    rendered = {}
+    for gig in gigs:
+        html = found.get(keys[gig.pk])
+        if html is None:
+            context = {"gig": gig, "card_body_only": True}
+            html = rendered[keys[gig.pk]] = render_to_string("gigs/_gig_card.html", context)
+        gig.card_html = mark_safe(html)  # noqa: S308 - rendered by our own (autoescaping) template
+    if rendered:
+        cache.set_many(rendered, CARD_CACHE_SECONDS)
 
 
 @require_GET
@@ -60,13 +105,14 @@ def gig_detail_view(request, gig_id, slug=None):
     if gig.is_public and request.user.pk != gig.seller_id:
         services.gig_register_view(gig_id=gig.pk)
     more = selectors.gigs_more_from_seller(gig=gig)
+    with_card_html(more)
+    # Packages, extras, FAQ and images are read by the template inside cached fragments:
+    # while those are cached, the page does not query them.
     return render(
         request,
         "gigs/gig_detail.html",
         {
             "gig": gig,
-            "packages": list(gig.packages.all()),
-            "images": list(gig.images.all()),
             "more": more,
             "favorite_ids": selectors.favorite_ids(user=request.user, gigs=[gig, *more]),
             "is_owner": request.user.pk == gig.seller_id,

@@ -25,6 +25,10 @@ urlpatterns = [
     path("", include("escrow.urls")),
 ]
 
+if settings.BENCH_BASELINES:
+    # Baselines for `make bench` (bench/README.md); production never sets the flag.
+    urlpatterns += [path("bench/", include("bench.urls"))]
+
 if settings.SERVE_MEDIA:
     # Public media only (avatars, gig images): private files go through access-checked views.
     urlpatterns += [

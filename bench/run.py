@@ -1,0 +1,676 @@
+"""`make bench`: measure every page against its baseline in the same run, and write the table.
+
+Starts gunicorn with production settings (DEBUG=0, a SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
+SECURE_SSL_REDIRECT=0, BENCH_BASELINES=1) against the PostgreSQL database in DATABASE_URL
+(default: marketplace_bench on 127.0.0.1, filled by `manage.py bench_seed`) and Redis
+(BENCH_REDIS_URL), then drives load on loopback:
+
+- throughput: closed loops with wrk (one thread), page and baseline rounds alternating,
+  at least 3 rounds each, the median kept;
+- latency: an open loop at 50% of the page's measured maximum (`bench/loadgen.py`: a
+  fixed-rate asyncio client, latency counted from when each request was due);
+- order placement: a closed loop of 8 buyers checking out and paying (`bench/loadgen.py`),
+  then the ledger reconciliation.
+
+Writes bench/results/<date>.json and .md and prints the table. See bench/README.md.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import loadgen  # noqa: E402  (plain asyncio: no Django in this process)
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/marketplace_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
+HOST = "127.0.0.1"
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+# --- environment --------------------------------------------------------------------------------
+
+
+def server_env(args) -> dict:
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "TESTING": "0",
+        "SECRET_KEY": "bench-only-" + "5e1f0c2b9a8d7e6f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d",
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "0",
+        "BENCH_BASELINES": "1",
+        "DATABASE_URL": args.database_url,
+        "VAR_DIR": args.var_dir,
+        "LOG_LEVEL": "WARNING",
+        "WEB_CONCURRENCY": str(args.workers),
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def manage(args, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own manage.py, arguments from this script
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=server_env(args),
+        capture_output=True,
+        text=True,
+        check=check,
+    )
+
+
+def preflight(args) -> None:
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL (SQLite is not supported).")
+    if shutil.which("wrk") is None:
+        if os.geteuid() == 0 and shutil.which("apt-get"):
+            log("wrk is missing: apt-get install -y wrk")
+            subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)  # noqa: S607
+        else:
+            sys.exit("wrk is missing: install it (Debian/Ubuntu: sudo apt-get install -y wrk) and run again.")
+    if args.redis_url and not _reachable(args.redis_url, 6379):
+        log(f"Redis at {args.redis_url} is not reachable: the cache falls back to the database (slower).")
+        args.redis_url = ""
+    log("migrate, collectstatic")
+    manage(args, "migrate", "--noinput")
+    if not args.redis_url:
+        manage(args, "createcachetable")
+    manage(args, "collectstatic", "--noinput")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or HOST, parts.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn as the Procfile runs it (sync workers), without the access log."""
+
+    def __init__(self, args):
+        self.args = args
+        self.port = args.port or free_port()
+        self.process = None
+
+    def __enter__(self):
+        command = [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "--bind", f"{HOST}:{self.port}"]
+        command += ["--workers", str(self.args.workers), "--log-level", "warning"]
+        self.log_file = open(Path(self.args.var_dir) / "gunicorn.log", "w")
+        self.process = subprocess.Popen(  # noqa: S603 - gunicorn, arguments from this script
+            command, cwd=ROOT, env=server_env(self.args), stdout=self.log_file, stderr=self.log_file
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn stopped: see {self.log_file.name}")
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{self.port}/bench/hello", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        self.stop()
+        sys.exit("gunicorn did not answer /bench/hello within 60 s.")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log_file.close()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# --- measuring ---------------------------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * _UNITS[unit]
+
+
+class Bench:
+    def __init__(self, args, server: Server, plan: dict, workdir: Path):
+        self.args = args
+        self.server = server
+        self.plan = plan
+        self.workdir = workdir
+        self.host_header = f"{HOST}:{server.port}"
+
+    def paths_file(self, name: str, lines: list[str]) -> Path:
+        path = self.workdir / f"{name}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def wrk(self, paths: Path, *, connections: int | None = None, duration: float | None = None) -> dict:
+        connections = connections or self.args.connections
+        duration = duration or self.args.duration
+        command = [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(round(duration), 1)}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "wrk_paths.lua"),
+        ]
+        command += [f"http://{self.host_header}", "--", str(paths)]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        percentiles = {int(p): _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+\w+)", output, re.M)}
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+        return {
+            "rps": rps,
+            "p50_ms": percentiles.get(50),
+            "p99_ms": percentiles.get(99),
+            "errors": int(errors.group(1)) if errors else 0,
+            "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+        }
+
+    def closed_rounds(self, series: dict[str, Path], rounds: int | None = None) -> dict[str, dict]:
+        """Alternate the series round by round; keep each one's median of every figure."""
+        runs: dict[str, list[dict]] = {name: [] for name in series}
+        for round_number in range(rounds or self.args.rounds):
+            for name, paths in series.items():
+                result = self.wrk(paths)
+                runs[name].append(result)
+                log(f"  round {round_number + 1} {name}: {result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms")
+        return {name: _median_of(results) for name, results in runs.items()}
+
+    def open_loop(self, lines: list[str], rate: float, duration: float | None = None) -> dict:
+        requests = []
+        for line in lines:
+            path, _tab, cookie = line.partition("\t")
+            requests.append(loadgen.get_request(self.host_header, path, cookie))
+        result = asyncio.run(
+            loadgen.open_loop(
+                HOST, self.server.port, requests, rate=rate, duration=duration or self.args.latency_duration
+            )
+        )
+        return {
+            "rate": round(rate, 1),
+            "achieved_rps": round(result.achieved_rate, 1),
+            "p50_ms": loadgen.percentile(result.latencies_ms, 0.50),
+            "p99_ms": loadgen.percentile(result.latencies_ms, 0.99),
+            "max_ms": max(result.latencies_ms, default=float("nan")),
+            "errors": result.errors,
+        }
+
+    def open_rounds(self, series: dict[str, tuple[list[str], float]], rounds: int | None = None) -> dict[str, dict]:
+        runs: dict[str, list[dict]] = {name: [] for name in series}
+        for round_number in range(rounds or self.args.rounds):
+            for name, (lines, rate) in series.items():
+                result = self.open_loop(lines, rate)
+                runs[name].append(result)
+                log(
+                    f"  round {round_number + 1} {name} at {rate:.0f} req/s: "
+                    f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms"
+                )
+        return {name: _median_of(results) for name, results in runs.items()}
+
+    def warm(self, lines: list[str]) -> None:
+        """Every URL once (fragments, cards and counts are cached from here on), then a short run."""
+        for line in lines:
+            path, _tab, cookie = line.partition("\t")
+            request = urllib.request.Request(
+                f"http://{self.host_header}{path}", headers={"Cookie": cookie} if cookie else {}
+            )
+            try:
+                urllib.request.urlopen(request, timeout=30).read()  # noqa: S310 - our own loopback server
+            except urllib.error.HTTPError as exc:
+                log(f"  warm-up: {path} answered {exc.code}")
+
+
+def _median_of(results: list[dict]) -> dict:
+    keys = [k for k, v in results[0].items() if isinstance(v, int | float)]
+    merged = {k: statistics.median(r[k] for r in results) for k in keys}
+    merged["rounds"] = len(results)
+    if "errors" in merged:
+        merged["errors"] = sum(r["errors"] for r in results)
+    return merged
+
+
+# --- scenarios -----------------------------------------------------------------------------------------
+
+
+GROUPS = ("pages", "deep", "search", "placement", "thread")
+
+
+def run_scenarios(bench: Bench, groups: tuple[str, ...] = GROUPS) -> list[dict]:
+    """Run the chosen groups of scenarios (all by default) and return their rows."""
+    plan = bench.plan
+    bench.extra = {}
+    paths = {
+        "catalog": plan["catalog"],
+        "gig": plan["gig"],
+        "raw gig": [p.replace("/gig/", "/bench/raw/gig/", 1) for p in plan["gig"]],
+        "search": [f"/catalog/?q={quote(w['word'])}" for w in plan["search"]],
+        "thread": [f"{t['path']}\t{t['cookie']}" for t in plan["thread"]],
+    }
+    log("warm-up")
+    if "pages" in groups:
+        catalog = paths["catalog"]
+        bench.warm(
+            ["/bench/hello", *catalog, *("/bench/raw" + p for p in catalog), *("/bench/nocount" + p for p in catalog)]
+        )
+        bench.warm([*paths["gig"], *paths["raw gig"], *("/bench/raw" + p for p in paths["search"])])
+    if "pages" in groups or "search" in groups:
+        bench.warm(paths["search"])
+    if "deep" in groups:
+        bench.warm([*plan["deep"]["page 1"], *plan["deep"]["page 1000"]])
+    if "thread" in groups:
+        bench.warm(paths["thread"])
+    scenarios: list[dict] = []
+    for group in GROUPS:
+        if group in groups:
+            scenarios += GROUP_RUNNERS[group](bench, paths)
+    return sorted(scenarios, key=lambda s: next(i for i, p in enumerate(TABLE_ORDER) if s["name"].startswith(p)))
+
+
+# The issue's order of the table.
+TABLE_ORDER = ("Catalog", "Deep", "Result count", "Search, rare", "Search, 1%", "Search, 5%", "Search, 50%", "Gig page",
+               "Order placement", "Message thread", "Raw-SQL")  # fmt: skip
+
+
+def pages_group(bench: Bench, paths: dict) -> list[dict]:
+    catalog, search_paths = paths["catalog"], paths["search"]
+    files = {
+        "hello": bench.paths_file("hello", ["/bench/hello"]),
+        "raw catalog": bench.paths_file("raw-catalog", ["/bench/raw" + p for p in catalog]),
+        "catalog": bench.paths_file("catalog", catalog),
+        "gig page": bench.paths_file("gig", paths["gig"]),
+        "raw gig page": bench.paths_file("raw-gig", paths["raw gig"]),
+        "search (all classes)": bench.paths_file("search", search_paths),
+        "raw search (all classes)": bench.paths_file("raw-search", ["/bench/raw" + p for p in search_paths]),
+    }
+    scenarios = []
+    log("throughput: hello, catalog, gig page and search against their baselines (closed loop)")
+    closed = bench.closed_rounds(files)
+    hello, raw_catalog, page = closed["hello"], closed["raw catalog"], closed["catalog"]
+
+    log("latency: catalog with and without its result count (open loop at 50% of the catalog's maximum)")
+    rate = page["rps"] * 0.5
+    opened = bench.open_rounds(
+        {"catalog": (catalog, rate), "catalog without count": (["/bench/nocount" + p for p in catalog], rate)}
+    )
+    with_count, without_count = opened["catalog"], opened["catalog without count"]
+    ratio = page["rps"] / raw_catalog["rps"]
+    scenarios.append(
+        _scenario(
+            "Catalog with filters and sorts",
+            target=">= 0.35 x the raw-SQL catalog; p99 <= 40 ms at 50% load",
+            met=ratio >= 0.35 and with_count["p99_ms"] <= 40,
+            rps=page["rps"],
+            p50_ms=with_count["p50_ms"],
+            p99_ms=with_count["p99_ms"],
+            ratio=ratio,
+            baseline=f"raw-SQL catalog {raw_catalog['rps']:.0f} req/s",
+            load_rps=with_count["rate"],
+            urls=len(catalog),
+            closed_p99_ms=page["p99_ms"],
+            errors=page["errors"] + with_count["errors"],
+        )
+    )
+    added = with_count["p99_ms"] - without_count["p99_ms"]
+    scenarios.append(
+        _scenario(
+            "Result count shown on listings",
+            target="adds <= 2 ms p99",
+            met=added <= 2,
+            p50_ms=with_count["p50_ms"],
+            p99_ms=with_count["p99_ms"],
+            added_p99_ms=added,
+            added_p50_ms=with_count["p50_ms"] - without_count["p50_ms"],
+            baseline=f"same pages without the count: p99 {without_count['p99_ms']:.1f} ms",
+            load_rps=rate,
+        )
+    )
+
+    scenarios.append(
+        _scenario(
+            "Gig page",
+            target=">= 0.30 x /bench/hello",
+            met=closed["gig page"]["rps"] / hello["rps"] >= 0.30,
+            rps=closed["gig page"]["rps"],
+            p50_ms=closed["gig page"]["p50_ms"],
+            p99_ms=closed["gig page"]["p99_ms"],
+            ratio=closed["gig page"]["rps"] / hello["rps"],
+            baseline=f"/bench/hello {hello['rps']:.0f} req/s",
+            raw_twin_rps=closed["raw gig page"]["rps"],
+            ratio_to_raw_twin=closed["gig page"]["rps"] / closed["raw gig page"]["rps"],
+        )
+    )
+
+    ratio = raw_catalog["rps"] / hello["rps"]
+    scenarios.append(
+        _scenario(
+            "Raw-SQL catalog / hello",
+            target=">= 0.20 (catches lost connection reuse or a debug setting)",
+            met=ratio >= 0.20,
+            rps=raw_catalog["rps"],
+            p50_ms=raw_catalog["p50_ms"],
+            p99_ms=raw_catalog["p99_ms"],
+            ratio=ratio,
+            baseline=f"/bench/hello {hello['rps']:.0f} req/s",
+        )
+    )
+    search_all, raw_search = closed["search (all classes)"], closed["raw search (all classes)"]
+    bench.extra |= {
+        "hello": hello,
+        "raw catalog": raw_catalog,
+        "search, all classes mixed": {**search_all, "ratio_to_raw_sql": search_all["rps"] / raw_search["rps"]},
+        "raw search": raw_search,
+        "raw gig page": closed["raw gig page"],
+    }
+    return scenarios
+
+
+def deep_group(bench: Bench, paths: dict) -> list[dict]:
+    plan = bench.plan
+    scenarios = []
+    log("deep pages: page 1 against page 1 000 (closed loop)")
+    deep = bench.closed_rounds(
+        {
+            "page 1": bench.paths_file("page-1", plan["deep"]["page 1"]),
+            "page 1000": bench.paths_file("page-1000", plan["deep"]["page 1000"]),
+        }
+    )
+    slower = deep["page 1"]["rps"] / deep["page 1000"]["rps"]
+    scenarios.append(
+        _scenario(
+            "Deep pages (page 1 vs page 1 000)",
+            target="any depth <= 1.2 x page 1 (keyset or capped pages, no deep OFFSET)",
+            met=slower <= 1.2,
+            rps=deep["page 1000"]["rps"],
+            p50_ms=deep["page 1000"]["p50_ms"],
+            p99_ms=deep["page 1000"]["p99_ms"],
+            ratio=slower,
+            baseline=f"page 1 {deep['page 1']['rps']:.0f} req/s, p50 {deep['page 1']['p50_ms']:.1f} ms",
+            note="ratio = time per request at page 1 000 / at page 1",
+        )
+    )
+
+    return scenarios
+
+
+def search_group(bench: Bench, paths: dict) -> list[dict]:
+    plan = bench.plan
+    search_paths = paths["search"]
+    scenarios = []
+    log("search by word frequency class: maximum (closed loop), then latency at 50% of it (open loop)")
+    words = plan["search"]
+    maxima = {}
+    for path in search_paths:
+        maxima[path] = bench.wrk(bench.paths_file("search-one", [path]), duration=max(bench.args.duration - 1, 2))[
+            "rps"
+        ]
+    latency = bench.open_rounds({path: ([path], maxima[path] * 0.5) for path in search_paths})
+    for name in ("rare", "1%", "5%", "50%"):
+        rows = [(w, p) for w, p in zip(words, search_paths, strict=True) if w["class"] == name]
+        worst = max(latency[p]["p99_ms"] for _w, p in rows)
+        detail = "; ".join(
+            f"{w['language']} “{w['word']}” ({w['share'] * 100:.2g}% of gigs): p50 {latency[p]['p50_ms']:.1f}, "
+            f"p99 {latency[p]['p99_ms']:.1f} ms at {latency[p]['rate']:.0f} req/s"
+            for w, p in rows
+        )
+        scenarios.append(
+            _scenario(
+                f"Search, {name} words",
+                target="p99 <= 50 ms at S (<= 100 ms at L) for every class",
+                met=worst <= (50 if plan["gigs"] < 500_000 else 100),
+                p50_ms=max(latency[p]["p50_ms"] for _w, p in rows),
+                p99_ms=worst,
+                rps=min(maxima[p] for _w, p in rows),
+                baseline=detail,
+                words=[w["word"] for w, _p in rows],
+            )
+        )
+
+    return scenarios
+
+
+def placement_group(bench: Bench, paths: dict) -> list[dict]:
+    scenarios = []
+    log("order placement with escrow: 8 buyers checking out and paying (closed loop), raw SQL alternating")
+    placement = placement_rounds(bench)
+    violations = reconcile(bench.args)
+    ratio = placement["app"]["rate"] / placement["raw"]["rate"]
+    scenarios.append(
+        _scenario(
+            "Order placement with escrow (POST, c=8)",
+            target=">= 0.4 x the same transaction in raw SQL; 0 invariant violations after the run",
+            met=ratio >= 0.4 and violations == 0,
+            rps=placement["app"]["rate"],
+            p50_ms=placement["app"]["p50_ms"],
+            p99_ms=placement["app"]["p99_ms"],
+            ratio=ratio,
+            baseline=f"raw SQL {placement['raw']['rate']:.1f} placements/s",
+            invariant_violations=violations,
+            errors=placement["app"]["errors"] + placement["raw"]["errors"],
+            note="rps = placements (checkout POST + pay POST) per second",
+        )
+    )
+
+    bench.extra["placement"] = placement
+    return scenarios
+
+
+def thread_group(bench: Bench, paths: dict) -> list[dict]:
+    scenarios = []
+    log("message thread view: maximum (closed loop), then latency at 50% of it (open loop)")
+    thread_lines = paths["thread"]
+    thread_max = bench.wrk(bench.paths_file("thread", thread_lines))
+    thread = bench.open_rounds({"thread": (thread_lines, thread_max["rps"] * 0.5)})["thread"]
+    scenarios.append(
+        _scenario(
+            "Message thread view",
+            target="p99 <= 30 ms",
+            met=thread["p99_ms"] <= 30,
+            rps=thread_max["rps"],
+            p50_ms=thread["p50_ms"],
+            p99_ms=thread["p99_ms"],
+            load_rps=thread["rate"],
+            baseline=f"{len(thread_lines)} conversations, the {len(thread_lines) // 4} longest among them",
+        )
+    )
+
+    return scenarios
+
+
+GROUP_RUNNERS = {
+    "pages": pages_group,
+    "deep": deep_group,
+    "search": search_group,
+    "placement": placement_group,
+    "thread": thread_group,
+}
+
+
+def placement_rounds(bench: Bench) -> dict:
+    buyers = bench.plan["placement"]
+    runs = {"raw": [], "app": []}
+    paths = {"raw": "/bench/raw/checkout/{gig_id}/", "app": "/checkout/{gig_id}/"}
+    for round_number in range(bench.args.rounds):
+        for name in ("raw", "app"):
+            result = asyncio.run(
+                loadgen.placement_loop(
+                    HOST,
+                    bench.server.port,
+                    buyers,
+                    checkout_path=paths[name],
+                    concurrency=8,
+                    duration=bench.args.duration,
+                )
+            )
+            figures = {
+                "rate": result.rate,
+                "p50_ms": loadgen.percentile(result.latencies_ms, 0.5),
+                "p99_ms": loadgen.percentile(result.latencies_ms, 0.99),
+                "errors": result.errors,
+                "placements": result.placements,
+            }
+            runs[name].append(figures)
+            log(
+                f"  round {round_number + 1} {name}: {result.rate:.1f} placements/s "
+                f"({result.errors} errors, statuses {result.statuses})"
+            )
+    return {name: _median_of(results) for name, results in runs.items()}
+
+
+def reconcile(args) -> int:
+    log("ledger reconciliation")
+    done = manage(args, "ledger_reconcile", "--no-email", check=False)
+    if done.returncode == 0:
+        log("  " + done.stdout.strip())
+        return 0
+    found = re.search(r"Drift found: (\d+) problem", done.stderr)
+    log("  " + (done.stderr.strip().splitlines() or ["reconciliation failed"])[-1])
+    return int(found.group(1)) if found else -1
+
+
+def _scenario(name: str, *, target: str, met: bool, **figures) -> dict:
+    clean = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in figures.items()}
+    return {"name": name, **clean, "target": target, "met": bool(met)}
+
+
+# --- report ----------------------------------------------------------------------------------------------
+
+
+def markdown(scenarios: list[dict], meta: dict) -> str:
+    def number(value, digits=1):
+        return "" if value is None else f"{value:.{digits}f}"
+
+    lines = [
+        f"Run {meta['date']} on {meta['machine']}; {meta['gigs']} gigs ({meta['active_gigs']} active), "
+        f"gunicorn {meta['workers']} sync workers, {meta['rounds']} rounds (median).",
+        "",
+        "| scenario | req/s | p50 ms | p99 ms | ratio | measured against | target | met |",
+        "|---|---:|---:|---:|---:|---|---|:---:|",
+    ]
+    for s in scenarios:
+        extra = s.get("baseline", "")
+        if "added_p99_ms" in s:
+            extra = f"adds {s['added_p99_ms']:.1f} ms p99 ({s['added_p50_ms']:.1f} ms p50); {extra}"
+        if "invariant_violations" in s:
+            extra += f"; invariant violations: {s['invariant_violations']}"
+        lines.append(
+            f"| {s['name']} | {number(s.get('rps'), 0)} | {number(s.get('p50_ms'))} | {number(s.get('p99_ms'))} | "
+            f"{number(s.get('ratio'), 2)} | {extra} | {s['target']} | {'yes' if s['met'] else '**no**'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per comparison (median kept)")
+    parser.add_argument("--duration", type=float, default=5, help="seconds per closed-loop run")
+    parser.add_argument("--latency-duration", type=float, default=8, help="seconds per open-loop run")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (closed loop)")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument(
+        "--only", default=",".join(GROUPS), help=f"comma-separated groups to run (default: all of {', '.join(GROUPS)})"
+    )
+    args = parser.parse_args()
+    groups = tuple(g for g in args.only.split(",") if g)
+    if unknown := set(groups) - set(GROUPS):
+        parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
+    args.database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    args.redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    args.var_dir = os.environ.get("BENCH_VAR_DIR") or str(ROOT / "var" / "bench")
+    Path(args.var_dir).mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+
+    preflight(args)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        workdir = Path(tmp)
+        log("preparing URLs, sessions and search words")
+        prepared = manage(
+            args,
+            "bench_prepare",
+            "--run-key",
+            datetime.now(UTC).strftime("%Y%m%d%H%M%S"),
+            "--out",
+            str(workdir / "plan.json"),
+            check=False,
+        )
+        if prepared.returncode:
+            sys.exit(prepared.stderr.strip() or "bench_prepare failed")
+        plan = json.loads((workdir / "plan.json").read_text(encoding="utf-8"))
+        with Server(args) as server:
+            log(f"gunicorn on {HOST}:{server.port}, {args.workers} workers")
+            bench = Bench(args, server, plan, workdir)
+            scenarios = run_scenarios(bench, groups)
+
+    date = datetime.now(UTC)
+    meta = {
+        "date": date.strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} CPUs, {socket.gethostname()}",
+        "gigs": plan["gigs"],
+        "active_gigs": plan["active_gigs"],
+        "workers": args.workers,
+        "rounds": args.rounds,
+        "duration_s": args.duration,
+        "latency_duration_s": args.latency_duration,
+        "groups": list(groups),
+        "search_words": plan["search"],
+        "minutes": round((time.monotonic() - started) / 60, 1),
+    }
+    table = markdown(scenarios, meta)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = date.strftime("%Y-%m-%d-%H%M")
+    (out / f"{stem}.json").write_text(
+        json.dumps({"meta": meta, "scenarios": scenarios, "measurements": bench.extra}, indent=1, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    (out / f"{stem}.md").write_text(table, encoding="utf-8")
+    print()
+    print(table)
+    log(f"written {out / (stem + '.json')} and .md in {meta['minutes']} min")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""Catalog pages at scale: keyset pages, capped search pages, estimated counts, cached cards,
+and query counts that do not grow with the page size."""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.urls import reverse
+
+from gigs import selectors
+from gigs.models import Gig
+from tests.factories import CategoryFactory, GigFactory, rub
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(not settings.USING_POSTGRES, reason="full-text search needs PostgreSQL")
+
+
+def titles(response) -> list[str]:
+    return [gig.title for gig in response.context["page"].gigs]
+
+
+def follow(client, response, direction: str):
+    page = response.context["page"]
+    token = page.next_token if direction == "after" else page.previous_token
+    return client.get(reverse("gigs:catalog"), {**response.wsgi_request.GET.dict(), direction: token})
+
+
+@pytest.fixture
+def thirty(db):
+    """30 gigs with distinct prices, popularity and dates, and a few ties to break by id."""
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    return [
+        GigFactory(
+            title=f"Gig {n:02d}", price_from=rub(500 + (n % 7) * 100), orders_count=n % 5, rating_avg=3 + (n % 3) / 2,
+            rating_count=n, published_at=base + timedelta(hours=n // 2),
+        )
+        for n in range(30)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("sort", ["relevance", "rating", "price_asc", "price_desc", "newest"])
+def test_keyset_pages_walk_the_same_order_as_the_full_list_both_ways(client, thirty, sort):
+    expected = [gig.title for gig in selectors.gig_catalog(selectors.CatalogQuery(sort=sort))]
+    first = client.get(reverse("gigs:catalog"), {"sort": sort})
+    second = follow(client, first, "after")
+    assert first.context["page"].number == 1 and second.context["page"].number == 2
+    assert titles(first) + titles(second) == expected
+    assert not second.context["page"].has_next
+    back = follow(client, second, "before")
+    assert titles(back) == titles(first) and back.context["page"].number == 1
+
+
+def test_the_pages_links_carry_the_token_and_keep_the_filters(client, thirty):
+    response = client.get(reverse("gigs:catalog"), {"sort": "price_asc", "days": "7"})
+    token = response.context["page"].next_token
+    assert f'href="?after={token}&amp;days=7&amp;sort=price_asc"' in response.content.decode()
+    second = client.get(reverse("gigs:catalog"), {"sort": "price_asc", "days": "7", "after": token})
+    # Page 2's previous page is the plain first page: no token.
+    assert 'href="?days=7&amp;sort=price_asc" hx-get' in second.content.decode()
+
+
+def test_a_deep_page_costs_a_token_not_an_offset(client, thirty, django_assert_max_num_queries):
+    query = selectors.CatalogQuery(sort="newest")
+    ordered = list(selectors.gig_catalog(query))
+    token = selectors.catalog_token_after(query, ordered[25], 1000)
+    with django_assert_max_num_queries(12) as captured:
+        response = client.get(reverse("gigs:catalog"), {"sort": "newest", "after": token})
+    assert titles(response) == [gig.title for gig in ordered[26:]]
+    assert response.context["page"].number == 1000
+    assert not any(" OFFSET " in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.parametrize("token", ["zzz", "W10", "W1siYSJdLDJd", "W1sxLDIsM10sMV0", "%" * 400])
+def test_a_bad_token_gives_the_first_page(client, thirty, token):
+    response = client.get(reverse("gigs:catalog"), {"after": token})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+    assert len(titles(response)) == settings.CATALOG_PAGE_SIZE
+
+
+def test_the_count_is_exact_when_small_and_estimated_above_the_threshold(client, thirty, monkeypatch):
+    response = client.get(reverse("gigs:catalog"))
+    assert response.context["count"] == selectors.ResultCount(30, True)
+    assert "30" in response.content.decode()
+    monkeypatch.setattr(selectors, "CATALOG_COUNT_EXACT_UP_TO", 10)
+    response = client.get(reverse("gigs:catalog"), {"days": "7"})  # another filter set: not cached yet
+    count = response.context["count"]
+    assert not count.exact and count.value >= 11
+    assert "about" in response.content.decode() or "около" in response.content.decode()
+
+
+def test_the_count_is_cached_per_filter_set(thirty, django_assert_num_queries):
+    query = selectors.CatalogQuery(sort="rating", days=7)
+    first = selectors.catalog_count(query)
+    with django_assert_num_queries(0):
+        assert selectors.catalog_count(selectors.CatalogQuery(sort="newest", days=7)) == first  # sorts share it
+    assert selectors.catalog_count(selectors.CatalogQuery(days=3)) is not None
+
+
+def test_the_count_is_left_out_when_asked(rf, thirty):
+    from django.contrib.auth.models import AnonymousUser
+
+    from gigs.views import catalog_view
+
+    request = rf.get("/catalog/")
+    request.user = AnonymousUser()
+    body = catalog_view(request, show_count=False).content.decode()
+    status = body.split('role="status">', 1)[1].split("</p>", 1)[0]
+    assert status.strip() == ""
+
+
+def test_a_changed_gig_is_never_served_from_an_old_cached_card(client, thirty):
+    gig = thirty[29]
+    client.get(reverse("gigs:catalog"), {"sort": "rating"})
+    Gig.objects.filter(pk=gig.pk).update(title="Renamed gig", updated_at=F("updated_at") + timedelta(seconds=1))
+    assert "Renamed gig" in client.get(reverse("gigs:catalog"), {"sort": "rating"}).content.decode()
+    Gig.objects.filter(pk=gig.pk).update(rating_count=999)  # reviews move the rating without an edit
+    assert "(999)" in client.get(reverse("gigs:catalog"), {"sort": "rating"}).content.decode()
+
+
+def test_cards_come_from_the_cache_without_reading_sellers_or_images(client, thirty, django_assert_num_queries):
+    client.get(reverse("gigs:catalog"))
+    with django_assert_num_queries(1) as captured:  # the page of gigs; the count and cards are cached
+        client.get(reverse("gigs:catalog"))
+    assert "gigs_gig" in captured.captured_queries[0]["sql"]
+
+
+def measured(client, url, params, django_assert_max_num_queries, most: int):
+    """The queries of one cold request (empty cache: every card rendered, every count counted)."""
+    cache.clear()
+    with django_assert_max_num_queries(most) as captured:
+        response = client.get(url, params)
+    return response, len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"sort": "price_desc", "price_min": "500"}, {"q": "Gig"}, {"level": "new", "days": "7"}],
+)
+def test_catalog_queries_do_not_grow_with_the_page(client, user, django_assert_max_num_queries, params):
+    client.force_login(user)
+    GigFactory.create_batch(3, with_image=True, title="Gig small")
+    _response, small = measured(client, reverse("gigs:catalog"), params, django_assert_max_num_queries, 16)
+    GigFactory.create_batch(25, with_image=True, title="Gig large")
+    response, _large = measured(client, reverse("gigs:catalog"), params, django_assert_max_num_queries, small)
+    assert len(response.context["page"].gigs) == settings.CATALOG_PAGE_SIZE
+
+
+def test_section_and_category_pages_query_counts_do_not_grow(client, django_assert_max_num_queries):
+    logo = CategoryFactory(slug="logo")
+    GigFactory.create_batch(3, category=logo)
+    urls = [
+        reverse("gigs:section", args=[logo.parent.slug]),
+        reverse("gigs:category", args=[logo.parent.slug, logo.slug]),
+    ]
+    small = [measured(client, url, {}, django_assert_max_num_queries, 16)[1] for url in urls]
+    GigFactory.create_batch(25, category=logo)
+    for url, most in zip(urls, small, strict=True):
+        response, _large = measured(client, url, {}, django_assert_max_num_queries, most)
+        assert len(response.context["page"].gigs) == 24
+
+
+def test_gig_page_and_saved_list_queries_do_not_grow(client, user, django_assert_max_num_queries):
+    from gigs.models import Favorite
+
+    client.force_login(user)
+    gig = GigFactory()
+    for other in GigFactory.create_batch(3, seller=gig.seller, with_image=True):
+        Favorite.objects.create(user=user, gig=other)
+    detail, saved = reverse("gigs:detail", args=[gig.pk, gig.slug]), reverse("gigs:saved")
+    detail_small = measured(client, detail, {}, django_assert_max_num_queries, 24)[1]
+    saved_small = measured(client, saved, {}, django_assert_max_num_queries, 24)[1]
+    for other in GigFactory.create_batch(25, seller=gig.seller, with_image=True):
+        Favorite.objects.create(user=user, gig=other)
+    assert len(measured(client, detail, {}, django_assert_max_num_queries, detail_small)[0].context["more"]) == 4
+    response = measured(client, saved, {}, django_assert_max_num_queries, saved_small)[0]
+    assert len(response.context["page"].object_list) == 24
+
+
+def test_gig_page_fragments_follow_an_edit(client):
+    gig = GigFactory(description="The first description of this gig, long enough to be a real one, really.")
+    url = reverse("gigs:detail", args=[gig.pk, gig.slug])
+    assert "The first description" in client.get(url).content.decode()
+    Gig.objects.filter(pk=gig.pk).update(
+        description="A second description, long enough as well, written after an edit of the gig.",
+        updated_at=F("updated_at") + timedelta(seconds=1),
+    )
+    page = client.get(url).content.decode()
+    assert "A second description" in page and "The first description" not in page
+
+
+@postgres_only
+def test_ranked_search_pages_within_a_capped_candidate_set(client, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 30)
+    GigFactory.create_batch(40, title="Logo for a shop", description="Clean vector logo work." + "." * 90)
+    GigFactory(title="Banner", description="Nothing to see here." + "." * 90)
+    first = client.get(reverse("gigs:catalog"), {"q": "logo"})
+    page = first.context["page"]
+    assert page.capped and page.has_next and len(page.gigs) == 24
+    second = follow(client, first, "after")
+    assert len(second.context["page"].gigs) == 6 and not second.context["page"].has_next
+    assert not set(titles(first)) & {"Banner"}
+    assert {g.pk for g in page.gigs}.isdisjoint({g.pk for g in second.context["page"].gigs})
+    assert "most relevant" in second.content.decode() or second.context["page"].capped
+    assert not first.context["count"].exact or first.context["count"].value == 40
+
+
+@postgres_only
+def test_search_count_is_exact_below_the_threshold(client):
+    GigFactory.create_batch(3, title="Translation into German", description="Careful translation work." + "." * 90)
+    GigFactory(title="Logo", description="Nothing to see here." + "." * 90)
+    response = client.get(reverse("gigs:catalog"), {"q": "translation"})
+    assert response.context["count"] == selectors.ResultCount(3, True)
+    assert set(titles(response)) == {"Translation into German"}
+
+
+def test_the_token_is_opaque_and_round_trips(thirty):
+    query = selectors.CatalogQuery(sort="price_desc")
+    gig = list(selectors.gig_catalog(query))[5]
+    token = selectors.catalog_token_after(query, gig, 2)
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    page = selectors.catalog_page(query, after=token)
+    assert page.number == 2
+    assert page.gigs[0].pk == list(selectors.gig_catalog(query))[6].pk
+    assert urlsplit(f"/?after={token}").query == f"after={token}"
