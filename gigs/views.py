@@ -60,7 +60,11 @@ def catalog_view(request, section_slug=None, category_slug=None, show_count=True
         return render(request, "gigs/_catalog_results.html", context)
     # Read only when the cached side panel (filters and category menu) is rendered anew.
     context["counts"] = SimpleLazyObject(lambda: selectors.category_gig_counts(section=section))
-    context["filters_key"] = request.GET.urlencode()
+    # The panel shows the filters, not the page: every page of one listing shares it.
+    filters = request.GET.copy()
+    for token in ("after", "before"):
+        filters.pop(token, None)
+    context["filters_key"] = filters.urlencode()
     return render(request, "gigs/catalog.html", context)
 
 
