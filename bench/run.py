@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -129,6 +130,7 @@ class Server:
         command = [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "--bind", f"{HOST}:{self.port}"]
         command += ["--workers", str(self.args.workers), "--log-level", "warning"]
         self.log_file = open(Path(self.args.var_dir) / "gunicorn.log", "w")
+        OURS["server"] = f"--bind {HOST}:{self.port}"
         self.process = subprocess.Popen(  # noqa: S603 - gunicorn, arguments from this script
             command, cwd=ROOT, env=server_env(self.args), stdout=self.log_file, stderr=self.log_file
         )
@@ -171,8 +173,10 @@ def _ms(text: str) -> float:
 # --- other processes' CPU use ----------------------------------------------------------------------------
 
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-OURS = ("gunicorn", "wrk", "redis-server", "bench/run.py")
-BENCH_DATABASE = {"name": ""}  # PostgreSQL backends of this database are ours; of other databases, not
+# What counts as the benchmark's own: its server (by its address), Redis, and PostgreSQL's
+# backends of its database (of other databases, not) and the server's own processes.
+OURS = {"server": "--bind 127.0.0.1:0", "redis": "redis-server"}
+BENCH_DATABASE = {"name": ""}
 
 
 def _is_ours(command: str) -> bool:
@@ -181,16 +185,18 @@ def _is_ours(command: str) -> bool:
         # own processes (checkpointer, walwriter, ...) have no client part.
         parts = command.split()
         return len(parts) < 5 or "(" not in parts[4] or parts[3] == BENCH_DATABASE["name"]
-    return any(name in command for name in OURS)
+    return any(name in command for name in OURS.values())
 
 
-def _cpu_snapshot() -> tuple[float, float, float]:
-    """(monotonic time, busy CPU seconds of the machine, busy CPU seconds of the benchmark's
-    own processes: the server, PostgreSQL's work for its database, Redis, wrk and this runner)."""
+def _cpu_snapshot() -> tuple[float, float, float, dict[int, float]]:
+    """(monotonic time, busy CPU seconds of the machine, CPU seconds of this runner and the
+    wrk runs it waited for, and CPU seconds per process of the benchmark's own: the server,
+    Redis, PostgreSQL's backends of its database and the database server's own processes)."""
     with open("/proc/stat") as stat:
         fields = [int(v) for v in stat.readline().split()[1:]]
     busy = (sum(fields[:8]) - fields[3] - fields[4]) / _TICK  # all but idle and iowait
-    ours = 0.0
+    mine = os.times()  # this process and its finished children (wrk ends before the snapshot)
+    processes = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -201,18 +207,20 @@ def _cpu_snapshot() -> tuple[float, float, float]:
                 continue
             with open(f"/proc/{entry.name}/stat") as stat:
                 values = stat.read().rsplit(")", 1)[1].split()
-            ours += (int(values[11]) + int(values[12])) / _TICK
+            processes[int(entry.name)] = (int(values[11]) + int(values[12])) / _TICK
         except OSError:
             continue  # the process ended meanwhile
-    return time.monotonic(), busy, ours
+    return time.monotonic(), busy, mine.user + mine.system + mine.children_user + mine.children_system, processes
 
 
 def noise_between(before: tuple, after: tuple) -> float:
     """The share of the machine's CPUs that other processes used between two snapshots
-    (other people's test runs on a shared machine), 0 to 1. Processes that started or ended
-    in between blur it a little; it is a warning light, not a measurement."""
+    (other people's test runs on a shared machine), 0 to 1. Only the processes alive at the
+    end are counted as ours (a process that ended in between counts as another's): it is a
+    warning light, not a measurement."""
     elapsed = max(after[0] - before[0], 1e-6)
-    others = (after[1] - before[1]) - (after[2] - before[2])
+    ours = (after[2] - before[2]) + sum(cpu - before[3].get(pid, 0.0) for pid, cpu in after[3].items())
+    others = (after[1] - before[1]) - ours
     return max(0.0, min(1.0, others / (elapsed * (os.cpu_count() or 1))))
 
 
@@ -644,6 +652,19 @@ def reconcile(args) -> int:
     return int(found.group(1)) if found else -1
 
 
+def drop_task_queue(url: str) -> None:
+    """The server publishes its Celery tasks (the order emails) to the benchmark's Redis,
+    where no worker takes them: drop them, so that a worker started later sends no mail."""
+    if not url:
+        return
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=2).delete("celery")
+    except Exception as exc:  # a leftover queue must not fail the run
+        log(f"could not drop the task queue: {exc}")
+
+
 def _scenario(name: str, *, target: str, met: bool, **figures) -> dict:
     clean = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in figures.items()}
     return {"name": name, **clean, "target": target, "met": bool(met)}
@@ -698,6 +719,8 @@ def main() -> None:
         "--only", default=",".join(GROUPS), help=f"comma-separated groups to run (default: all of {', '.join(GROUPS)})"
     )
     args = parser.parse_args()
+    # A stop (Ctrl+C, kill) still stops the server this started.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     groups = tuple(g for g in args.only.split(",") if g)
     if unknown := set(groups) - set(GROUPS):
         parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
@@ -728,6 +751,7 @@ def main() -> None:
             log(f"gunicorn on {HOST}:{server.port}, {args.workers} workers")
             bench = Bench(args, server, plan, workdir)
             scenarios = run_scenarios(bench, groups)
+        drop_task_queue(args.redis_url)
 
     date = datetime.now(UTC)
     meta = {
