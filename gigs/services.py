@@ -1,5 +1,6 @@
 """Every write to the catalog: categories, gigs and their parts, moderation, favorites."""
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,8 +14,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from moneyed import Money
+from redis.exceptions import RedisError, ResponseError
 
 from accounts.models import User
+from marketplace.cache import redis_client
 from marketplace.errors import DomainError
 from marketplace.images import reencode_image
 from marketplace.jobs import enqueue_on_commit
@@ -422,9 +425,50 @@ def gig_duplicate(*, gig_id: int, seller: User) -> Gig:
     return copy
 
 
+# Views are counted in a Redis hash (one HINCRBY per page view, no database write on a read)
+# and added to the gigs by `gig_views_flush` every minute; without Redis, straight in the row.
+GIG_VIEWS_KEY = "gigs:views:pending"
+
+
 def gig_register_view(*, gig_id: int) -> None:
+    client = redis_client()
+    if client is not None:
+        try:
+            client.hincrby(GIG_VIEWS_KEY, str(gig_id), 1)
+            return
+        except RedisError:
+            pass  # Redis is down: count in the row rather than lose the view.
     # One UPDATE with F(): concurrent views never lose a count.
     Gig.objects.filter(pk=gig_id).update(views_count=F("views_count") + 1)
+
+
+def gig_views_flush() -> int:
+    """Add the views counted in Redis to the gigs; returns how many gigs were updated.
+
+    The hash is renamed first, so views counted during the flush go to a new hash and are
+    never lost or counted twice; if the database write fails, the counts go back."""
+    client = redis_client()
+    if client is None:
+        return 0
+    batch_key = f"{GIG_VIEWS_KEY}:flushing:{uuid.uuid4().hex}"
+    try:
+        client.rename(GIG_VIEWS_KEY, batch_key)
+    except ResponseError:  # no such key: nothing was viewed
+        return 0
+    pending = {int(gig_id): int(count) for gig_id, count in client.hgetall(batch_key).items()}
+    try:
+        with transaction.atomic():
+            for gig_id, count in sorted(pending.items()):
+                Gig.objects.filter(pk=gig_id).update(views_count=F("views_count") + count)
+    except Exception:
+        with client.pipeline() as pipe:
+            for gig_id, count in pending.items():
+                pipe.hincrby(GIG_VIEWS_KEY, str(gig_id), count)
+            pipe.delete(batch_key)
+            pipe.execute()
+        raise
+    client.delete(batch_key)
+    return len(pending)
 
 
 # --- favorites ------------------------------------------------------------------------------

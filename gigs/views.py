@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from marketplace.errors import DomainError
 from marketplace.images import ImageRejected
+from marketplace.pagecache import page_cache_get, page_cache_render
 
 from . import selectors, services
 from .forms import (
@@ -29,6 +30,7 @@ from .forms import (
     QuestionForm,
 )
 from .models import Gig, GigQuestion
+from .signals import GIG_PAGE
 
 
 @require_GET
@@ -103,25 +105,34 @@ def with_card_html(gigs) -> None:
 
 @require_GET
 def gig_detail_view(request, gig_id, slug=None):
+    # Visitors who are not signed in share one rendering per language (marketplace/pagecache.py);
+    # it exists only for a public gig and is forgotten when the gig changes (gigs/signals.py).
+    cached = page_cache_get(request, GIG_PAGE, gig_id)
+    if cached is not None:
+        services.gig_register_view(gig_id=gig_id)
+        return cached
     gig = selectors.gig_get_for_viewer(gig_id=gig_id, user=request.user)
     if slug != gig.slug and gig.is_public:
         return redirect("gigs:detail", gig_id=gig.pk, slug=gig.slug, permanent=True)
     if gig.is_public and request.user.pk != gig.seller_id:
         services.gig_register_view(gig_id=gig.pk)
-    more = selectors.gigs_more_from_seller(gig=gig)
-    with_card_html(more)
-    # Packages, extras, FAQ and images are read by the template inside cached fragments:
-    # while those are cached, the page does not query them.
-    return render(
-        request,
-        "gigs/gig_detail.html",
-        {
+
+    def render_page(extra: dict):
+        more = selectors.gigs_more_from_seller(gig=gig)
+        with_card_html(more)
+        # Packages, extras, FAQ and images are read by the template inside cached fragments:
+        # while those are cached, the page does not query them.
+        context = {
             "gig": gig,
             "more": more,
             "favorite_ids": selectors.favorite_ids(user=request.user, gigs=[gig, *more]),
             "is_owner": request.user.pk == gig.seller_id,
-        },
-    )
+        }
+        return render(request, "gigs/gig_detail.html", {**context, **extra})
+
+    if gig.is_public:
+        return page_cache_render(request, GIG_PAGE, gig.pk, render_page)
+    return render_page({})
 
 
 @require_POST

@@ -159,7 +159,8 @@ if REDIS_URL and TESTING:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, keeping its client between calls (marketplace/cache.py).
+            "BACKEND": "marketplace.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mp",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -406,6 +407,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "orders-sweep": {
         "task": "orders.tasks.orders_sweep",
+        "schedule": 60.0,
+    },
+    "gig-views-flush": {
+        "task": "gigs.tasks.gig_views_flush",
         "schedule": 60.0,
     },
     "escrow-clearance": {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Profile, SellerLevel, User
 from gigs.models import Gig
+from gigs.signals import gig_page_forget
 from marketplace.errors import DomainError
 from messaging.selectors import first_response_minutes
 from orders.models import Order
@@ -180,6 +181,7 @@ def _refresh_aggregates(order: Order) -> None:
     if order.gig_id:
         row = visible.filter(gig_id=order.gig_id, role=Review.Role.BUYER).aggregate(avg=Avg("rating"), n=Count("id"))
         Gig.objects.filter(pk=order.gig_id).update(rating_avg=_avg(row["avg"]), rating_count=row["n"])
+        gig_page_forget(order.gig_id)
     seller_row = visible.filter(subject_id=order.seller_id, role=Review.Role.BUYER).aggregate(
         avg=Avg("rating"), n=Count("id")
     )

@@ -3,7 +3,12 @@ import re
 import markdown as md
 import nh3
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from gigs.selectors import CATEGORY_MENU_CACHE_SECONDS, category_menu_key, category_tree
 
 register = template.Library()
 
@@ -29,3 +34,16 @@ def _separate_lists(text: str) -> str:
 def render_description(text: str) -> str:
     html = md.markdown(_separate_lists(text), extensions=["sane_lists", "nl2br"], output_format="html")
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes={}, link_rel=None))  # noqa: S308 - sanitized
+
+
+@register.simple_tag
+def category_menu() -> str:
+    """The header's category menu, the same on every page: rendered once per language and kept
+    until a category changes (gigs/signals.py forgets it) or for five minutes."""
+    key = category_menu_key(get_language())
+    html = cache.get(key)
+    if html is None:
+        tree = category_tree()
+        html = render_to_string("gigs/_category_menu.html", {"category_tree": tree}) if tree else ""
+        cache.set(key, html, CATEGORY_MENU_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output

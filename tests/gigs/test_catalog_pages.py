@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from gigs import selectors
 from gigs.models import Gig
-from tests.factories import CategoryFactory, GigFactory, rub
+from tests.factories import CategoryFactory, GigFactory, UserFactory, rub
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +182,9 @@ def test_gig_page_and_saved_list_queries_do_not_grow(client, user, django_assert
 
 
 def test_gig_page_fragments_follow_an_edit(client):
+    # Signed in: the page is rendered (a visitor's whole-page copy is in test_page_cache.py),
+    # and its cached fragments are keyed on updated_at.
+    client.force_login(UserFactory())
     gig = GigFactory(description="The first description of this gig, long enough to be a real one, really.")
     url = reverse("gigs:detail", args=[gig.pk, gig.slug])
     assert "The first description" in client.get(url).content.decode()

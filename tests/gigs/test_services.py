@@ -190,5 +190,6 @@ def test_view_count_is_atomic():
     gig = GigFactory()
     services.gig_register_view(gig_id=gig.pk)
     services.gig_register_view(gig_id=gig.pk)
+    services.gig_views_flush()
     gig.refresh_from_db()
     assert gig.views_count == 2
