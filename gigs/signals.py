@@ -2,12 +2,13 @@
 or one of its parts changes, the category tree and the header's menu when a category does."""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from marketplace.pagecache import page_cache_forget
+from marketplace.templatetags.ui import CHROME_TEMPLATES, chrome_key
 
 from .models import Category, Gig, GigExtra, GigFaq, GigImage, GigPackage
 from .selectors import CATEGORY_TREE_CACHE_KEY, category_menu_key
@@ -42,9 +43,18 @@ def _gig_part_changed(sender, instance, **kwargs):
 
 
 def category_cache_forget() -> None:
-    keys = [CATEGORY_TREE_CACHE_KEY, *(category_menu_key(code) for code, _label in settings.LANGUAGES)]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    local = [
+        key
+        for code, _label in settings.LANGUAGES
+        for key in (category_menu_key(code), *(chrome_key(name, code) for name in CHROME_TEMPLATES))
+    ]
+
+    def forget():
+        cache.delete(CATEGORY_TREE_CACHE_KEY)
+        caches["local"].delete_many(local)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 @receiver(post_save, sender=Category)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.forms import formset_factory
 from django.http import Http404
@@ -88,7 +88,14 @@ def with_card_html(gigs) -> None:
         gig.pk: f"gigs:card:v1:{gig.pk}:{gig.updated_at.timestamp()}:{gig.rating_count}:{gig.rating_avg}:{language}"
         for gig in gigs
     }
-    found = cache.get_many(list(keys.values()))
+    # The process's own copy first (a card's key changes with the gig), then the shared cache.
+    local = caches["local"]
+    found = local.get_many(list(keys.values()))
+    if len(found) < len(keys):
+        shared = cache.get_many([key for key in keys.values() if key not in found])
+        if shared:
+            local.set_many(shared, CARD_CACHE_SECONDS)
+            found |= shared
     missing = [gig for gig in gigs if keys[gig.pk] not in found]
     if missing:
         selectors.card_details(missing)
@@ -101,6 +108,7 @@ def with_card_html(gigs) -> None:
         gig.card_html = mark_safe(html)  # noqa: S308 - rendered by our own (autoescaping) template
     if rendered:
         cache.set_many(rendered, CARD_CACHE_SECONDS)
+        local.set_many(rendered, CARD_CACHE_SECONDS)
 
 
 @require_GET

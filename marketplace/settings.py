@@ -175,6 +175,16 @@ else:
             "LOCATION": "marketplace_cache",
         }
     }
+# Each process's own copy of fragments that every page shows and that may lag a change by
+# half a minute (the header and footer of visitors not signed in, the catalog's side panel
+# and counts): a round trip to Redis costs 0.2-0.8 ms under load, a local read 10 µs. A
+# change made in a process forgets its copy at once; the others expire theirs.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "marketplace-local",
+    "TIMEOUT": 30,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 

@@ -3,7 +3,7 @@ import re
 import markdown as md
 import nh3
 from django import template
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -39,11 +39,12 @@ def render_description(text: str) -> str:
 @register.simple_tag
 def category_menu() -> str:
     """The header's category menu, the same on every page: rendered once per language and kept
-    until a category changes (gigs/signals.py forgets it) or for five minutes."""
+    in the process (the "local" cache) until a category changes here (gigs/signals.py) or for
+    half a minute."""
     key = category_menu_key(get_language())
-    html = cache.get(key)
+    html = caches["local"].get(key)
     if html is None:
         tree = category_tree()
         html = render_to_string("gigs/_category_menu.html", {"category_tree": tree}) if tree else ""
-        cache.set(key, html, CATEGORY_MENU_CACHE_SECONDS)
+        caches["local"].set(key, html, CATEGORY_MENU_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own template's output

@@ -1,7 +1,14 @@
-"""Template helpers shared by every page: Bootstrap widgets and safe `next` links."""
+"""Template helpers shared by every page: Bootstrap widgets, safe `next` links, the cached header and footer."""
+
+from urllib.parse import quote
 
 from django import forms, template
+from django.core.cache import caches
+from django.middleware.csrf import get_token
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -86,3 +93,49 @@ def in_set(value, container) -> bool:
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+# --- the header and the footer -------------------------------------------------------------
+
+# Stand-ins for what differs per request in the header and footer of a visitor who is not
+# signed in; letters and digits only, so escaping and URL-encoding leave them as they are.
+_CHROME_Q = "chromeSTANDINq8c1"
+_CHROME_PATH = "chromeSTANDINpath5d2"
+_CHROME_NEXT = "chromeSTANDINnext9e4"
+_CHROME_CSRF = "chromeSTANDINcsrf3a7"
+CHROME_CACHE_SECONDS = 30
+CHROME_TEMPLATES = ("_header.html", "_footer.html")
+
+
+def chrome_key(template_name: str, language: str) -> str:
+    return f"chrome:v1:{template_name}:{language}"
+
+
+@register.simple_tag(takes_context=True)
+def chrome(context, template_name: str) -> str:
+    """The header or the footer. For a visitor who is not signed in they are the same on every
+    page but for the search words, the page's address and the CSRF token: rendered once per
+    language with stand-ins, kept in the process (the "local" cache, 30 s), and the stand-ins
+    replaced per request. A signed-in person's (names, counters) are rendered each time. A
+    category change forgets them (gigs/signals.py)."""
+    request = context.get("request")
+    template = context.template.engine.get_template(template_name)
+    if request is None or request.user.is_authenticated:
+        path = request.get_full_path() if request is not None else "/"
+        values = {"q": request.GET.get("q", "") if request is not None else "", "path": path, "next": quote(path)}
+        with context.push(chrome=values):
+            return template.render(context)
+    key = chrome_key(template_name, get_language())
+    html = caches["local"].get(key)
+    if html is None:
+        with context.push(chrome={"q": _CHROME_Q, "path": _CHROME_PATH, "next": _CHROME_NEXT}, csrf_token=_CHROME_CSRF):
+            html = str(template.render(context))
+        caches["local"].set(key, html, CHROME_CACHE_SECONDS)
+    path = request.get_full_path()
+    html = html.replace(_CHROME_Q, escape(request.GET.get("q", ""))).replace(_CHROME_PATH, escape(path))
+    html = html.replace(_CHROME_NEXT, escape(quote(path)))
+    if _CHROME_CSRF in html:
+        # The page's token: the visitor's own, or the whole-page cache's stand-in for it.
+        token = context.get("csrf_token")
+        html = html.replace(_CHROME_CSRF, str(token) if token else get_token(request))
+    return mark_safe(html)  # noqa: S308 - our templates' output, the request's values escaped
