@@ -41,6 +41,16 @@ def _compiled(key: tuple, build) -> list[tuple[str, tuple]]:
     return statements
 
 
+def _compiled_sql(key: tuple, build) -> tuple[str, list]:
+    """One statement that a selector gives as (sql, params), kept like `_compiled`'s."""
+    statement = _COMPILED.get(key)
+    if statement is None:
+        if len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.clear()
+        statement = _COMPILED[key] = build()
+    return statement
+
+
 def _page(title: str, lines: list[str]) -> HttpResponse:
     body = "".join(f"<li>{html.escape(str(line))}</li>" for line in lines)
     return HttpResponse(f"<!DOCTYPE html><title>{html.escape(title)}</title><ul>{body}</ul>")
@@ -118,12 +128,12 @@ def raw_catalog_view(request, section_slug=None, category_slug=None):
         query = _catalog_query(request, section, category)
         key = ("catalog", request.get_full_path())
         if query.ranked:
-            cursor.execute(*_compiled(key, lambda: [gig_selectors.search_candidates_queryset(query)])[0])
-            rows = sorted(cursor.fetchall(), key=lambda row: (-row[1], -row[2], -row[0]))
-            ids = tuple(row[0] for row in rows[: settings.CATALOG_PAGE_SIZE])
+            size = settings.CATALOG_PAGE_SIZE
+            cursor.execute(*_compiled_sql(key, lambda: gig_selectors.search_page_sql(query, start=0, size=size)))
+            ids = tuple(row[0] for row in cursor.fetchall())
             page_sql = _compiled(
                 ("cards", ids),
-                lambda: [Gig.objects.filter(pk__in=ids).defer("description", "search_vector")],
+                lambda: [gig_selectors.listing_queryset(Gig.objects.filter(pk__in=ids))],
             )[0]
         else:
             page_sql = _compiled(
@@ -190,20 +200,12 @@ def raw_gig_cold_statements(gig_id: int) -> list:
 
 # --- order placement with escrow ------------------------------------------------------------------
 
+# The pair's turnover as order_place reads it: the row the ledger keeps at settlement.
 _TURNOVER_SQL = """
-SELECT COALESCE(SUM(t.amount), 0)
-FROM escrow_transfer t
-JOIN escrow_journal j ON j.id = t.journal_id
-JOIN escrow_account d ON d.id = t.debit_id
-JOIN escrow_account c ON c.id = t.credit_id
-WHERE j.kind IN ('settle', 'split') AND d.kind = 'escrow' AND t.amount_currency = %(currency)s
-  AND NOT EXISTS (SELECT 1 FROM escrow_journal r WHERE r.reverses_id = j.id)
-  AND j.order_id IN (
-      SELECT hj.order_id FROM escrow_journal hj
-      JOIN escrow_transfer ht ON ht.journal_id = hj.id
-      JOIN escrow_account ha ON ha.id = ht.debit_id
-      WHERE hj.kind = 'hold' AND ha.kind = 'wallet' AND ha.user_id = %(buyer)s)
-  AND c.user_id = %(seller)s AND (c.user_id IS DISTINCT FROM %(buyer)s)
+SELECT COALESCE((
+    SELECT amount FROM escrow_pairturnover
+    WHERE buyer_id = %(buyer)s AND seller_id = %(seller)s AND amount_currency = %(currency)s
+), 0)
 """
 
 _DEFAULTS: dict[tuple, list] = {}

@@ -144,6 +144,11 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRES:
+    # Search ranks the first matches a scan finds (gigs/selectors.py: SEARCH_CANDIDATES). With
+    # synchronized scans, a scan of a big table starts where another one is, so the same
+    # search found other gigs on every reload and page 2 could repeat page 1.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronize_seqscans=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions ---------------------------------------------------------
