@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,21 @@ class CatalogFilterForm(forms.Form):
             ("newest", _("Newest")),
         ],
     )
+
+    @classmethod
+    def params_of(cls, query_dict) -> dict:
+        """`cleaned_or_defaults` of these parameters, kept in the process per query string:
+        the result depends on nothing else, and a form costs 0.4 ms to build and clean."""
+        filters = query_dict.copy()
+        for token in ("after", "before"):
+            filters.pop(token, None)
+        key = "gigs:catalog-params:v1:" + filters.urlencode()
+        params = caches["local"].get(key) if len(key) < 400 else None
+        if params is None:
+            params = cls(query_dict).cleaned_or_defaults()
+            if len(key) < 400:
+                caches["local"].set(key, params, 300)
+        return dict(params)
 
     def cleaned_or_defaults(self) -> dict:
         """The valid parameters; an invalid one is treated as absent."""

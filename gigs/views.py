@@ -1,10 +1,12 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.forms import formset_factory
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -43,8 +45,9 @@ def catalog_view(request, section_slug=None, category_slug=None, show_count=True
     section = category = None
     if section_slug:
         section, category = selectors.category_get(section_slug=section_slug, category_slug=category_slug)
-    form = CatalogFilterForm(request.GET)
-    params = form.cleaned_or_defaults()
+    params = CatalogFilterForm.params_of(request.GET)
+    # The form itself is shown only in the side panel, rendered when its cache misses.
+    form = SimpleLazyObject(lambda: _bound_filter_form(request.GET))
     query = selectors.CatalogQuery(section=section, category=category, **params)
     page = selectors.catalog_page(query, after=request.GET.get("after", ""), before=request.GET.get("before", ""))
     context = {
@@ -57,9 +60,9 @@ def catalog_view(request, section_slug=None, category_slug=None, show_count=True
         "favorite_ids": selectors.favorite_ids(user=request.user, gigs=page.gigs),
         "filtered": any(params.get(k) for k in ("q", "price_min", "price_max", "days", "level", "rating")),
     }
-    with_card_html(page.gigs)
+    context["results_html"] = _results_html(request, context)
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "catalog-results":
-        return render(request, "gigs/_catalog_results.html", context)
+        return HttpResponse(context["results_html"])
     # Read only when the cached side panel (filters and category menu) is rendered anew.
     context["counts"] = SimpleLazyObject(lambda: selectors.category_gig_counts(section=section))
     # The panel shows the filters, not the page: every page of one listing shares it.
@@ -70,7 +73,44 @@ def catalog_view(request, section_slug=None, category_slug=None, show_count=True
     return render(request, "gigs/catalog.html", context)
 
 
+def _bound_filter_form(data) -> CatalogFilterForm:
+    form = CatalogFilterForm(data)
+    form.is_valid()
+    return form
+
+
 CARD_CACHE_SECONDS = 600
+RESULTS_CACHE_SECONDS = 60
+
+
+def _results_html(request, context) -> str:
+    """The listing's results (count, cards, pages) as HTML. For a visitor who is not signed in
+    (no favourite buttons) it is kept in the process, keyed on everything it shows: the
+    address (filters, page token), each card's key (the gig's id, `updated_at` and rating),
+    the next and previous tokens and the count. New data makes a new key, so nothing stale
+    is served; the page's query still runs every time."""
+    page = context["page"]
+    key = None
+    if not request.user.is_authenticated:
+        language = get_language()
+        parts = (
+            request.get_full_path(), language, [card_cache_key(gig, language) for gig in page.gigs],
+            page.next_token, page.previous_token, page.capped, context["count"], context["filtered"],
+        )  # fmt: skip
+        key = "gigs:results:v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        html = caches["local"].get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - rendered by our own template below
+    with_card_html(page.gigs)
+    html = render_to_string("gigs/_catalog_results.html", context, request)
+    if key is not None:
+        caches["local"].set(key, html, RESULTS_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own (autoescaping) template's output
+
+
+def card_cache_key(gig: Gig, language: str) -> str:
+    """What a card shows from the gig's row: an edit moves `updated_at`, a review the rating."""
+    return f"gigs:card:v1:{gig.pk}:{gig.updated_at.timestamp()}:{gig.rating_count}:{gig.rating_avg}:{language}"
 
 
 def with_card_html(gigs) -> None:
@@ -84,10 +124,7 @@ def with_card_html(gigs) -> None:
     if not gigs:
         return
     language = get_language()
-    keys = {
-        gig.pk: f"gigs:card:v1:{gig.pk}:{gig.updated_at.timestamp()}:{gig.rating_count}:{gig.rating_avg}:{language}"
-        for gig in gigs
-    }
+    keys = {gig.pk: card_cache_key(gig, language) for gig in gigs}
     # The process's own copy first (a card's key changes with the gig), then the shared cache.
     local = caches["local"]
     found = local.get_many(list(keys.values()))

@@ -189,3 +189,29 @@ def test_a_failed_flush_puts_the_counts_back(monkeypatch):
     services.gig_views_flush()
     gig.refresh_from_db()
     assert gig.views_count == 1
+
+
+def test_a_listing_is_rendered_once_and_follows_every_change_of_its_gigs(client):
+    gigs = GigFactory.create_batch(3, title="Logo in one day for your business")
+    url = reverse("gigs:catalog")
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get(url).content.decode()
+    # The listing's query still runs (new data is never missed), the cards' and sellers' do not.
+    assert not any("accounts_profile" in q["sql"] or "gigs_gigimage" in q["sql"] for q in queries.captured_queries)
+    assert again.count("Logo in one day") == first.count("Logo in one day") == 3
+    gigs[0].title = "Banner in two days for your business"
+    gigs[0].save()
+    changed = Client().get(url).content.decode()
+    assert "Banner in two days" in changed and changed.count("Logo in one day") == 2
+
+
+def test_a_signed_in_person_gets_their_favourite_buttons_on_a_cached_listing(client):
+    gig = GigFactory()
+    client.get(reverse("gigs:catalog"))
+    person = UserFactory()
+    signed_in = Client()
+    signed_in.force_login(person)
+    page = signed_in.get(reverse("gigs:catalog")).content.decode()
+    assert reverse("gigs:favorite", args=[gig.pk]) in page
+    assert reverse("gigs:favorite", args=[gig.pk]) not in Client().get(reverse("gigs:catalog")).content.decode()
