@@ -56,6 +56,11 @@ def thread_page_size() -> int:
     return int(_get("MESSAGING_THREAD_PAGE_SIZE", 30))
 
 
+def message_cache_seconds() -> int:
+    """How long a rendered message stays in the cache (a page renders only what is missing)."""
+    return int(_get("MESSAGING_MESSAGE_CACHE_SECONDS", 24 * 60 * 60))
+
+
 def inbox_page_size() -> int:
     return int(_get("MESSAGING_INBOX_PAGE_SIZE", 20))
 

@@ -31,10 +31,16 @@ KIND_LABELS = {
 }
 
 
+# System lines that name who did it: only these read the event (and its actor).
+NAMED_EVENT_KINDS = frozenset({K.CANCEL_REQUESTED, K.DISPUTE_OPENED})
+
+
 def system_text(message: Message) -> str:
     """The system line for an order event, translated now (for the reader's language)."""
-    event = message.order_event
-    who = event.actor.display_name if event is not None and event.actor is not None else ""
+    who = ""
+    if message.system_kind in NAMED_EVENT_KINDS:
+        event = message.order_event
+        who = event.actor.display_name if event is not None and event.actor is not None else ""
     texts = {
         K.PAID: _("The order is paid. The money is held safely until the work is accepted."),
         K.REQUIREMENTS: _("The buyer sent the requirements. The work has started."),

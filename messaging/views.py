@@ -15,7 +15,7 @@ from marketplace.errors import DomainError
 from marketplace.uploads import UploadRejected
 from orders.selectors import order_get_for_party
 
-from . import conf, contacts, display, offers, selectors, services
+from . import conf, contacts, display, offers, rendering, selectors, services
 from .forms import CustomOfferForm, InboxSearchForm, MessageForm, PreferenceForm
 from .models import Conversation
 
@@ -172,12 +172,8 @@ def _render_thread(request, *, form, thread, other, order, warning=None, status:
         items, has_older = selectors.thread_messages(
             conversation=thread.conversation, limit=conf.thread_page_size(), before_id=before or None
         )
-        partner_read = thread.partner.last_read_id if thread.partner else 0
-        display.present(items, viewer=request.user, unlocked=thread.unlocked, partner_read_id=partner_read)
-        if thread.me is not None and items and not before:
-            services.conversation_mark_read(
-                conversation_id=thread.conversation.pk, user=request.user, up_to_id=items[-1].pk
-            )
+        if items and not before:
+            _mark_read(thread, up_to_id=items[-1].pk)
     gig_id = form["gig"].value()
     quoted_gig = selectors.gig_for_quote(gig_id=_int(gig_id), user_ids=(request.user.pk, other.pk))
     if thread is not None:
@@ -197,6 +193,7 @@ def _render_thread(request, *, form, thread, other, order, warning=None, status:
         "other": other,
         "order": order,
         "items": items,
+        "messages_html": _messages_html(request, thread, items),
         "has_older": has_older,
         "oldest_id": items[0].pk if items else 0,
         "last_id": items[-1].pk if items else 0,
@@ -212,6 +209,21 @@ def _render_thread(request, *, form, thread, other, order, warning=None, status:
         "offer_form": CustomOfferForm(),
     }
     return render(request, "messaging/thread.html", context, status=status)
+
+
+def _mark_read(thread, *, up_to_id: int) -> None:
+    """One UPDATE for everything shown, and none when it was all read already."""
+    if thread.me is not None and thread.me.last_read_id < up_to_id:
+        services.conversation_mark_read(conversation_id=thread.conversation.pk, user=thread.viewer, up_to_id=up_to_id)
+
+
+def _messages_html(request, thread, items):
+    """The messages as this reader sees them (each message's HTML comes from the cache when it can)."""
+    if thread is None:
+        return ""
+    partner_read = thread.partner.last_read_id if thread.partner else 0
+    display.present(items, viewer=request.user, unlocked=thread.unlocked, partner_read_id=partner_read)
+    return rendering.messages_html(items, viewer=request.user, read_only=thread.read_only, request=request)
 
 
 # --- live parts (htmx) ----------------------------------------------------------------------------
@@ -232,21 +244,17 @@ def poll_view(request, pk):
             conversation=thread.conversation, user=request.user, after_id=seen, up_to_id=partner_read
         )
         if new:
-            services.conversation_mark_read(
-                conversation_id=thread.conversation.pk, user=request.user, up_to_id=new[-1].pk
-            )
+            _mark_read(thread, up_to_id=new[-1].pk)
     if not new and not ticks:
         return HttpResponse(status=204)
-    display.present(new, viewer=request.user, unlocked=thread.unlocked, partner_read_id=partner_read)
     context = {
         "thread": thread,
         "conversation": thread.conversation,
-        "items": new,
+        "messages_html": _messages_html(request, thread, new),
         "ticks": ticks,
         "last_id": new[-1].pk if new else after,
         "seen_id": max(seen, partner_read),
         "poll_seconds": conf.poll_seconds(),
-        "offer_form": CustomOfferForm(),
     }
     return render(request, "messaging/_poll.html", context)
 
@@ -261,12 +269,10 @@ def older_view(request, pk):
     items, has_older = selectors.thread_messages(
         conversation=thread.conversation, limit=conf.thread_page_size(), before_id=before or None
     )
-    partner_read = thread.partner.last_read_id if thread.partner else 0
-    display.present(items, viewer=request.user, unlocked=thread.unlocked, partner_read_id=partner_read)
     context = {
         "thread": thread,
         "conversation": thread.conversation,
-        "items": items,
+        "messages_html": _messages_html(request, thread, items),
         "has_older": has_older,
         "oldest_id": items[0].pk if items else 0,
     }

@@ -1,8 +1,9 @@
-"""Message text as safe HTML, and the order page's thread panel."""
+"""Message text as safe HTML, read ticks, and the order page's thread panel."""
 
 import re
 
 from django import template
+from django.db.models import prefetch_related_objects
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from messaging.contacts import MASK
 from messaging.display import present
 from messaging.forms import MessageForm
 from messaging.models import Conversation
+from messaging.rendering import tick_html
 
 register = template.Library()
 
@@ -66,6 +68,12 @@ def message_html(text: str) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every part above was escaped
 
 
+@register.simple_tag
+def message_tick(message_id: int, seen: bool = False, oob: bool = False) -> str:
+    """The read receipt of one of my messages; `oob` swaps it in place from a poll."""
+    return tick_html(message_id, seen=seen, oob=oob)
+
+
 @register.inclusion_tag("messaging/_order_thread_panel.html", takes_context=True)
 def order_thread_panel(context, order, limit: int = 5):
     """The latest messages of an order's thread and a box to write, for the order page:
@@ -76,6 +84,7 @@ def order_thread_panel(context, order, limit: int = 5):
     items, unread = [], 0
     if conversation is not None and user.pk in conversation.user_ids:
         items, _has_older = selectors.thread_messages(conversation=conversation, limit=limit)
+        prefetch_related_objects(items, "attachments")
         unlocked = selectors.contacts_unlocked(user_a_id=order.buyer_id, user_b_id=order.seller_id)
         present(items, viewer=user, unlocked=unlocked)
         me = conversation.participants.filter(user=user).first()
