@@ -80,6 +80,7 @@ TABLES = [
     "escrow_account",
     "escrow_journal",
     "escrow_transfer",
+    "escrow_pairturnover",
     "messaging_conversation",
     "messaging_participant",
     "messaging_message",
@@ -897,6 +898,11 @@ class Generator:
         self.counts["accounts"] = accounts.close()
         self.counts["journals"] = journals.close()
         self.counts["transfers"] = transfers.close()
+        # The turnover each pair's settlements add up to, as the ledger keeps it at settlement.
+        pairs = Copier(self.cursor, "escrow_pairturnover", ["id", "buyer_id", "seller_id", "amount_currency", "amount"])
+        for row_id, ((buyer_id, seller_id), cents) in enumerate(sorted(turnover.items()), start=1):
+            pairs.add(str(row_id), str(buyer_id), str(seller_id), CURRENCY, money(cents))
+        self.counts["pair_turnovers"] = pairs.close()
 
     # --- orders, events, deliveries, reviews ---
 

@@ -181,6 +181,37 @@ class Transfer(models.Model):
         return f"{self.debit_id} -> {self.credit_id}: {self.amount}"
 
 
+class PairTurnover(models.Model):
+    """What one buyer has paid one seller through settled orders: the base of the fee tiers.
+
+    It is a cache of the ledger, like `Account.balance`: `ledger_post` moves it in the same
+    transaction as the journal that explains it (a settle or a split adds what left the
+    escrow for anyone but the buyer, the fee included; the reversal of one takes it back;
+    refunds never count), so the fee rate of a new order reads one row instead of a
+    four-join aggregate over every settlement. The nightly reconciliation recomputes it."""
+
+    # No index of its own: the unique constraint below starts with the buyer.
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer"), db_index=False
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("seller")
+    )
+    amount = MoneyField(_("turnover"), max_digits=20, decimal_places=2, default=0, default_currency=CURRENCY)
+
+    class Meta:
+        verbose_name = _("turnover between a buyer and a seller")
+        verbose_name_plural = _("turnovers between buyers and sellers")
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "seller", "amount_currency"], name="ledger_pair_turnover_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="ledger_pair_turnover_not_negative"),
+            models.CheckConstraint(condition=~Q(buyer=F("seller")), name="ledger_pair_turnover_two_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_id} -> {self.seller_id}: {self.amount}"
+
+
 class Payment(models.Model):
     """Money coming in through a payment provider. It becomes a top-up only when the
     provider's signed webhook says so; the browser coming back proves nothing."""

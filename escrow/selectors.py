@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -13,7 +13,7 @@ from accounts.models import User
 
 from . import conf
 from .fees import FeePolicy
-from .models import Account, Journal, Payment, PayoutMethod, Transfer, Withdrawal
+from .models import Account, Journal, PairTurnover, Payment, PayoutMethod, Transfer, Withdrawal
 
 
 @dataclass(frozen=True)
@@ -170,30 +170,20 @@ def escrow_balance(*, order_id: int, currency: str | None = None) -> Money:
     return Money(balance if balance is not None else Decimal(0), currency)
 
 
-def turnover_between(*, buyer: User, seller: User, currency: str | None = None) -> Money:
-    """What the buyer has paid the seller through completed orders (the seller's part,
-    fee included): the base of the fee tiers."""
+def turnover_between(*, buyer_id: int, seller_id: int, currency: str | None = None) -> Money:
+    """What the buyer has paid the seller through settled orders (the seller's part, fee
+    included): the base of the fee tiers. One row, kept at settlement by the ledger
+    (`escrow.services.turnover` says what counts)."""
     currency = currency or conf.currency()
-    held_by_buyer = Journal.objects.filter(
-        kind=Journal.Kind.HOLD, transfers__debit__user=buyer, transfers__debit__kind=Account.Kind.WALLET
-    ).values("order_id")
-    pays_seller = Transfer.objects.filter(journal=OuterRef("journal"), credit__user=seller)
-    total = (
-        Transfer.objects.filter(
-            journal__kind__in=[Journal.Kind.SETTLE, Journal.Kind.SPLIT],
-            journal__order_id__in=held_by_buyer,
-            journal__reversed_by__isnull=True,
-            debit__kind=Account.Kind.ESCROW,
-            amount_currency=currency,
-        )
-        .exclude(credit__user=buyer)
-        .filter(Exists(pays_seller))
-        .aggregate(total=Sum("amount"))["total"]
+    amount = (
+        PairTurnover.objects.filter(buyer_id=buyer_id, seller_id=seller_id, amount_currency=currency)
+        .values_list("amount", flat=True)
+        .first()
     )
-    return Money(total or Decimal(0), currency)
+    return Money(amount if amount is not None else Decimal(0), currency)
 
 
-def fee_rate_for(*, buyer: User, seller: User, amount: Money) -> Decimal:
+def fee_rate_for(*, buyer_id: int, seller_id: int, amount: Money) -> Decimal:
     """The fee rate an order of `amount` between these two would get now (to snapshot on the order)."""
-    turnover = turnover_between(buyer=buyer, seller=seller, currency=amount.currency.code)
+    turnover = turnover_between(buyer_id=buyer_id, seller_id=seller_id, currency=amount.currency.code)
     return FeePolicy.from_settings().rate_for(amount=amount, turnover=turnover)

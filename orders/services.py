@@ -191,7 +191,7 @@ def order_place(*, buyer: User, gig_id: int, package_tier: int, extra_ids: list[
         delivery_days=days,
         revision_days=package.delivery_days,
         revisions_included=package.revisions,
-        fee_rate=fee_rate_for(buyer=buyer, seller=gig.seller, amount=total),
+        fee_rate=fee_rate_for(buyer_id=buyer.pk, seller_id=gig.seller_id, amount=total),
         questions=[
             {"id": q.pk, "text": q.text, "kind": q.kind, "choices": q.choices, "required": q.required}
             for q in gig.questions.all()
@@ -257,7 +257,7 @@ def order_place_custom(
         delivery_days=delivery_days,
         revision_days=delivery_days,
         revisions_included=revisions,
-        fee_rate=fee_rate_for(buyer=buyer, seller=seller, amount=price),
+        fee_rate=fee_rate_for(buyer_id=buyer.pk, seller_id=seller.pk, amount=price),
         questions=[],
         payment_expires_at=timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_EXPIRY_HOURS),
     )
@@ -289,7 +289,7 @@ def milestones_from_json(rows: list[dict], currency: str) -> list[MilestoneData]
 def _place_milestones(*, buyer, seller, title, description, price, revisions, source, gig_id, milestones) -> Order:
     milestones_validate(price=price, milestones=milestones)
     # One fee rate for the whole contract, as if it were one order.
-    rate = fee_rate_for(buyer=buyer, seller=seller, amount=price)
+    rate = fee_rate_for(buyer_id=buyer.pk, seller_id=seller.pk, amount=price)
     first = None
     for number, part in enumerate(milestones, start=1):
         amount = round_money(part.amount)

@@ -9,7 +9,8 @@ their keys collide (`order:<id>:settle`) or the escrow is already empty.
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -26,6 +27,9 @@ from .ledger import (
     accounts_ensure,
     ledger_post,
     lock_accounts,
+    post_locked,
+    prepare_post,
+    replay_or_refuse,
     validate_amount,
     validate_order_id,
 )
@@ -50,20 +54,51 @@ def wallet_top_up(*, user: User, amount: Money, key: str, actor: User | None = N
 
 def escrow_hold(*, order_id: int, buyer: User, amount: Money, actor: User | None = None) -> Journal:
     """Move the order's total from the buyer's wallet into the order's escrow account.
-    Not enough money: InsufficientFundsError, whose `shortfall` the checkout tops up first."""
+    Not enough money: InsufficientFundsError, whose `shortfall` the checkout tops up first.
+
+    Every payment takes this path, so it writes only the rows it must. Inside the caller's
+    transaction (the order's, with the order row locked) it opens no savepoint: every refusal
+    comes before any write but the order's empty escrow account, which is harmless (and found
+    again by the next try). The key `order:<id>:hold` is posted only here, always after the
+    order's escrow account is locked, so looking the key up under that lock is enough."""
     order_id = validate_order_id(order_id)
     amount = validate_amount(amount)
-    wallet, escrow = accounts_ensure(
-        AccountRef.wallet(buyer, amount.currency.code),
-        AccountRef.escrow(order_id, amount.currency.code),
+    if connection.in_atomic_block:
+        return _hold(order_id=order_id, buyer=buyer, amount=amount, actor=actor)
+    with transaction.atomic():
+        return _hold(order_id=order_id, buyer=buyer, amount=amount, actor=actor)
+
+
+def _hold(*, order_id: int, buyer: User, amount: Money, actor: User | None) -> Journal:
+    currency = amount.currency.code
+    key = f"order:{order_id}:hold"
+    wallet_ref, escrow_ref = AccountRef.wallet(buyer, currency), AccountRef.escrow(order_id, currency)
+    # No savepoint: a concurrent hold of the same order waits on the unique index, then skips the insert.
+    Account.objects.bulk_create([Account(balance=Money(0, currency), **escrow_ref.lookup())], ignore_conflicts=True)
+    # Both accounts locked in one statement, in id order like every posting.
+    locked = {
+        account.kind: account
+        for account in Account.objects.select_for_update()
+        .filter(Q(**wallet_ref.lookup()) | Q(**escrow_ref.lookup()))
+        .order_by("pk")
+    }
+    escrow, wallet = locked[Account.Kind.ESCROW], locked.get(Account.Kind.WALLET)
+    if wallet is None:
+        # A buyer who never had money: the general path creates the wallet and refuses with the shortfall.
+        (wallet,) = accounts_ensure(wallet_ref)
+        transfers = [TransferSpec(debit=wallet, credit=escrow, amount=amount)]
+        return ledger_post(key=key, kind=Journal.Kind.HOLD, transfers=transfers, order_id=order_id, actor=actor)
+    transfers = [TransferSpec(debit=wallet, credit=escrow, amount=amount)]
+    kind, specs, digest, memo = prepare_post(
+        kind=Journal.Kind.HOLD, key=key, transfers=transfers, order_id=order_id, memo=""
     )
-    return ledger_post(
-        key=f"order:{order_id}:hold",
-        kind=Journal.Kind.HOLD,
-        transfers=[TransferSpec(debit=wallet, credit=escrow, amount=amount)],
-        order_id=order_id,
-        actor=actor,
-    )
+    existing = Journal.objects.filter(key=key).first()
+    if existing is not None:
+        return replay_or_refuse(existing, digest)
+    return post_locked(
+        key=key, kind=kind, specs=specs, digest=digest, locked={wallet.pk: wallet, escrow.pk: escrow},
+        order_id=order_id, actor=actor, memo=memo, key_serialised=True,
+    )  # fmt: skip
 
 
 def escrow_settle(*, order_id: int, seller: User, fee: Money, actor: User | None = None) -> Journal:

@@ -3,8 +3,10 @@
 `ledger_post` is the one write path. It validates, locks every account it touches in
 ascending id order (the fixed order every money path shares, so two postings never wait
 for each other in a cycle), checks balances on the locked rows, then writes the journal,
-its transfers and the cached balances in one transaction. It works inside a caller's
-`transaction.atomic()` (the orders app holds its order row locked while it posts).
+its transfers, the cached balances and the pair turnovers (`turnover`) in one
+transaction. It works inside a caller's `transaction.atomic()` (the orders app holds its
+order row locked while it posts). `escrow_hold`, the path of every payment, takes its
+locks itself and shares the rest (`prepare_post`, `post_locked`).
 """
 
 import hashlib
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, F, QuerySet, Value
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -34,6 +36,7 @@ from ..errors import (
     LedgerError,
 )
 from ..models import Account, Journal, Transfer
+from .turnover import PAIR_TURNOVER_KINDS, pair_turnover_move
 
 BALANCE_PLACES = Account._meta.get_field("balance").decimal_places
 _BALANCE = DecimalField(max_digits=Account._meta.get_field("balance").max_digits, decimal_places=BALANCE_PLACES)
@@ -93,18 +96,24 @@ class AccountRef:
 def accounts_ensure(*refs: AccountRef) -> list[Account]:
     """The accounts for `refs` (in that order), created the first time they are needed.
 
-    Created in one fixed order: two transactions that both create the same new accounts
-    then wait for each other on the first unique index instead of deadlocking halfway."""
-    found: dict[AccountRef, Account] = {}
-    for ref in sorted(set(refs), key=AccountRef.sort_key):
-        found[ref] = _account_get_or_create(ref)
+    Read in one query; the missing ones are created in one fixed order: two transactions
+    that both create the same new accounts then wait for each other on the first unique
+    index instead of deadlocking halfway."""
+    wanted = sorted(set(refs), key=AccountRef.sort_key)
+    matches = Q()
+    for ref in wanted:
+        matches |= Q(**ref.lookup())
+    found: dict[AccountRef, Account] = {
+        AccountRef(a.kind, a.currency, user_id=a.user_id, order_id=a.order_id): a
+        for a in Account.objects.filter(matches)
+    }
+    for ref in wanted:
+        if ref not in found:
+            found[ref] = _account_create(ref)
     return [found[ref] for ref in refs]
 
 
-def _account_get_or_create(ref: AccountRef) -> Account:
-    account = Account.objects.filter(**ref.lookup()).first()
-    if account is not None:
-        return account
+def _account_create(ref: AccountRef) -> Account:
     try:
         # A savepoint: losing the race to another transaction's insert must not break the caller's.
         with transaction.atomic():
@@ -193,66 +202,114 @@ def ledger_post(
     Same key and same payload (kind and transfers): the first journal comes back with
     `is_replay = True` and nothing moves. Same key, different payload: IdempotencyConflictError.
     Not enough money in a non-world account: InsufficientFundsError, nothing written."""
-    kind = _validate_kind(kind)
-    _validate_key(key)
-    if order_id is not None:
-        validate_order_id(order_id)
-    memo = (memo or "")[:MEMO_MAX_LENGTH]
-    specs = [_validate_transfer(spec) for spec in transfers]
-    if not specs:
-        raise LedgerError(_("A journal needs at least one transfer."))
-    digest = request_hash(kind, specs)
-
+    kind, specs, digest, memo = prepare_post(kind=kind, key=key, transfers=transfers, order_id=order_id, memo=memo)
     with transaction.atomic():
         locked = lock_accounts(pk for spec in specs for pk in (spec.debit.pk, spec.credit.pk))
         # Checked after the locks: a concurrent post of the same key on the same accounts
         # has committed by now, so a retry sees it here and moves nothing.
         existing = Journal.objects.filter(key=key).first()
         if existing is not None:
-            return _replay(existing, digest)
+            return replay_or_refuse(existing, digest)
+        return post_locked(
+            key=key, kind=kind, specs=specs, digest=digest, locked=locked, order_id=order_id, actor=actor, memo=memo,
+            reverses=reverses, key_serialised=False,
+        )  # fmt: skip
 
-        deltas: dict[int, Decimal] = defaultdict(Decimal)
-        for spec in specs:
-            deltas[spec.debit.pk] -= spec.amount.amount
-            deltas[spec.credit.pk] += spec.amount.amount
-        for account_id, delta in deltas.items():
-            _check_balance(locked[account_id], delta)
 
+def prepare_post(
+    *, kind: str, key: str, transfers: Sequence[TransferSpec], order_id: int | None, memo: str
+) -> tuple[str, list[TransferSpec], str, str]:
+    """Validate a posting before anything is locked: (kind, clean transfers, request hash, memo)."""
+    kind = _validate_kind(kind)
+    _validate_key(key)
+    if order_id is not None:
+        validate_order_id(order_id)
+    specs = [_validate_transfer(spec) for spec in transfers]
+    if not specs:
+        raise LedgerError(_("A journal needs at least one transfer."))
+    return kind, specs, request_hash(kind, specs), (memo or "")[:MEMO_MAX_LENGTH]
+
+
+def post_locked(
+    *,
+    key: str,
+    kind: str,
+    specs: list[TransferSpec],
+    digest: str,
+    locked: dict[int, Account],
+    order_id: int | None,
+    actor: User | None,
+    memo: str,
+    reverses: Journal | None = None,
+    key_serialised: bool,
+) -> Journal:
+    """Write a validated journal whose accounts the caller has locked (`locked`: every
+    account of `specs`, read after the lock) and whose key it found unused under those locks.
+
+    Every refusal comes before the first write. `key_serialised`: every posting of this key
+    locks one of these accounts before it looks for the key (escrow_hold's keys), so the key
+    cannot appear under us and the journal needs no savepoint."""
+    deltas: dict[int, Decimal] = defaultdict(Decimal)
+    for spec in specs:
+        deltas[spec.debit.pk] -= spec.amount.amount
+        deltas[spec.credit.pk] += spec.amount.amount
+    for account_id, delta in deltas.items():
+        _check_balance(locked[account_id], delta)
+
+    fields = {
+        "key": key, "kind": kind, "request_hash": digest, "order_id": order_id, "actor": actor, "memo": memo,
+        "reverses": reverses,
+    }  # fmt: skip
+    if key_serialised:
+        journal = Journal.objects.create(**fields)
+    else:
         try:
             # A savepoint: a concurrent post of the same key on other accounts is not
             # serialised by our locks, but the unique key is; the loser then replays the
             # winner's journal (same payload) or is refused (another payload).
             with transaction.atomic():
-                journal = Journal.objects.create(
-                    key=key,
-                    kind=kind,
-                    request_hash=digest,
-                    order_id=order_id,
-                    actor=actor,
-                    memo=memo,
-                    reverses=reverses,
-                )
+                journal = Journal.objects.create(**fields)
         except IntegrityError:
             existing = Journal.objects.filter(key=key).first()
             if existing is not None:
-                return _replay(existing, digest)
+                return replay_or_refuse(existing, digest)
             if reverses is not None:
                 raise LedgerError(_("This journal has already been reversed.")) from None
             raise
 
-        Transfer.objects.bulk_create(
-            [Transfer(journal=journal, debit=spec.debit, credit=spec.credit, amount=spec.amount) for spec in specs]
+    Transfer.objects.bulk_create(
+        [Transfer(journal=journal, debit=spec.debit, credit=spec.credit, amount=spec.amount) for spec in specs]
+    )
+    if order_id is not None and kind in PAIR_TURNOVER_KINDS:
+        pair_turnover_move(
+            order_id=order_id,
+            transfers=[(locked[s.debit.pk], locked[s.credit.pk], s.amount) for s in specs],
+            sign=1,
         )
-        for account_id, delta in deltas.items():
-            if delta:
-                # Rounded to the column's places: SQLite computes in floating point, and
-                # 0.1 + 0.2 - 0.3 must be 0 there, not -5e-17 (which the CHECK refuses).
-                # A plain QuerySet: django-money's manager cannot rewrite a Round().
-                QuerySet(Account).filter(pk=account_id).update(
-                    balance=Round(F("balance") + Value(delta, output_field=_BALANCE), BALANCE_PLACES)
-                )
+    if reverses is not None and reverses.order_id is not None and reverses.kind in PAIR_TURNOVER_KINDS:
+        # The reversed journal stops counting: take back what it added (its transfers are ours, turned round).
+        pair_turnover_move(
+            order_id=reverses.order_id,
+            transfers=[(locked[s.credit.pk], locked[s.debit.pk], s.amount) for s in specs],
+            sign=-1,
+        )
+    _move_balances({account_id: delta for account_id, delta in deltas.items() if delta})
     journal.is_replay = False
     return journal
+
+
+def _move_balances(deltas: dict[int, Decimal]) -> None:
+    """Every cached balance of one journal in one UPDATE (the rows are locked already).
+    Rounded to the column's places: SQLite computes in floating point, and 0.1 + 0.2 - 0.3
+    must be 0 there, not -5e-17 (which the CHECK refuses). A plain QuerySet: django-money's
+    manager cannot rewrite a Round()."""
+    if not deltas:
+        return
+    delta = Case(
+        *(When(pk=account_id, then=Value(amount, output_field=_BALANCE)) for account_id, amount in deltas.items()),
+        output_field=_BALANCE,
+    )
+    QuerySet(Account).filter(pk__in=list(deltas)).update(balance=Round(F("balance") + delta, BALANCE_PLACES))
 
 
 def ledger_reverse(*, journal_id: int, key: str, actor: User | None = None, memo: str = "") -> Journal:
@@ -281,7 +338,7 @@ def ledger_reverse(*, journal_id: int, key: str, actor: User | None = None, memo
     )
 
 
-def _replay(existing: Journal, digest: str) -> Journal:
+def replay_or_refuse(existing: Journal, digest: str) -> Journal:
     if existing.request_hash != digest:
         raise IdempotencyConflictError(
             _("This operation was already done with different details (key %(key)s).") % {"key": existing.key}

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from marketplace.money import round_amount
 
-from ..models import Account, Clearance, Journal, Payment, ReconciliationReport, Transfer, Withdrawal
+from ..models import Account, Clearance, Journal, PairTurnover, Payment, ReconciliationReport, Transfer, Withdrawal
 from .ledger import request_hash_of_rows
+from .turnover import pair_turnovers_from_ledger
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def ledger_reconcile(*, notify: bool = True) -> ReconciliationReport:
         _check_payouts_in_flight(problems)
         _check_pending_wallets(problems)
         _check_payments(problems)
+        _check_pair_turnovers(problems)
         accounts_checked = Account.objects.count()
         transfers_checked = Transfer.objects.count()
     report = ReconciliationReport.objects.create(
@@ -342,3 +344,24 @@ def _check_payments(problems: list[str]) -> None:
             for pk, amount, topped in rows
         ],
     )
+
+
+def _check_pair_turnovers(problems: list[str]) -> None:
+    # The turnover kept per buyer-seller pair (the base of the fee tiers) is what the
+    # ledger's settlements say, recomputed by the same rule.
+    expected = {pair: round_amount(amount, pair[2]) for pair, amount in pair_turnovers_from_ledger().items()}
+    rows = PairTurnover.objects.values_list("buyer_id", "seller_id", "amount_currency", "amount")
+    kept = {(buyer_id, seller_id, currency): amount for buyer_id, seller_id, currency, amount in rows if amount}
+    found = []
+    for buyer_id, seller_id, currency in sorted(set(expected) | set(kept)):
+        pair = (buyer_id, seller_id, currency)
+        values = {"kept": kept.get(pair, Decimal(0)), "expected": expected.get(pair, Decimal(0))}
+        if values["kept"] != values["expected"]:
+            found.append(
+                _(
+                    "The turnover of buyer #%(buyer)s with seller #%(seller)s is %(kept)s %(currency)s, "
+                    "but their settled orders add up to %(expected)s."
+                )
+                % {"buyer": buyer_id, "seller": seller_id, "currency": currency, **values}
+            )
+    _listed(problems, found)

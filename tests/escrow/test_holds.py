@@ -162,8 +162,8 @@ def test_with_a_clearance_period_earnings_wait_in_pending(settings, buyer, selle
 
 
 def test_turnover_and_fee_rate_follow_the_pair_history(buyer, seller):
-    assert turnover_between(buyer=buyer, seller=seller) == rub(0)
-    assert fee_rate_for(buyer=buyer, seller=seller, amount=rub(1000)) == Decimal("0.2")
+    assert turnover_between(buyer_id=buyer.pk, seller_id=seller.pk) == rub(0)
+    assert fee_rate_for(buyer_id=buyer.pk, seller_id=seller.pk, amount=rub(1000)) == Decimal("0.2")
     top_up(buyer, 40000)
     for amount in (20000, 10000):
         order = next_order_id()
@@ -177,8 +177,8 @@ def test_turnover_and_fee_rate_follow_the_pair_history(buyer, seller):
     escrow_hold(order_id=elsewhere, buyer=buyer, amount=rub(1000))
     escrow_settle(order_id=elsewhere, seller=other_seller, fee=rub(0))
 
-    assert turnover_between(buyer=buyer, seller=seller) == rub(30000)
-    assert fee_rate_for(buyer=buyer, seller=seller, amount=rub(1000)) == Decimal("0.12")
+    assert turnover_between(buyer_id=buyer.pk, seller_id=seller.pk) == rub(30000)
+    assert fee_rate_for(buyer_id=buyer.pk, seller_id=seller.pk, amount=rub(1000)) == Decimal("0.12")
 
 
 def test_a_refund_only_goes_back_to_the_buyer_who_paid(buyer, seller):
