@@ -278,18 +278,49 @@ def order_thread_post_event(*, order: Order, event: OrderEvent) -> Message | Non
     """
     if event.kind not in THREAD_EVENT_KINDS:
         return None
-    try:
-        with transaction.atomic():
-            conversation = _conversation_ensure(user_a_id=order.buyer_id, user_b_id=order.seller_id, order=order)
-            conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-            if Message.objects.filter(order_event=event).exists():
-                return None
-            message = Message.objects.create(conversation=conversation, system_kind=event.kind, order_event=event)
-            _after_new_message(conversation, message)
-            return message
-    except Exception:
-        logger.exception("Could not post order event %s to the order's thread", event.pk)
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _order_thread_post(order=order, event=event)
+        except IntegrityError:
+            # Someone's first message on the order page created the thread at the same
+            # moment (or the line is there already): once more, with the thread as it is now.
+            if attempt == 2:
+                logger.exception("Could not post order event %s to the order's thread", event.pk)
+        except Exception:
+            logger.exception("Could not post order event %s to the order's thread", event.pk)
+            return None
+    return None
+
+
+def _order_thread_post(*, order: Order, event: OrderEvent) -> Message | None:
+    # Locked, like every send: message ids follow the order in which they commit.
+    conversation = Conversation.objects.select_for_update().filter(order=order).first()
+    if conversation is None:
+        return _order_thread_start(order=order, event=event)
+    if Message.objects.filter(order_event=event).exists():
         return None
+    message = Message.objects.create(conversation=conversation, system_kind=event.kind, order_event=event)
+    _after_new_message(conversation, message)
+    return message
+
+
+def _order_thread_start(*, order: Order, event: OrderEvent) -> Message:
+    """The thread with its first line (usually the payment): each row written once, the
+    participants already knowing the last message. A new thread is ours alone until we
+    commit and has no lines yet: nothing to lock or look up."""
+    low, high = selectors.pair(order.buyer_id, order.seller_id)
+    conversation = Conversation.objects.create(user_low_id=low, user_high_id=high, order=order)
+    message = Message.objects.create(conversation=conversation, system_kind=event.kind, order_event=event)
+    now = message.created_at
+    Participant.objects.bulk_create(
+        [
+            Participant(conversation=conversation, user_id=low, partner_id=high, last_message_at=now),
+            Participant(conversation=conversation, user_id=high, partner_id=low, last_message_at=now),
+        ]
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(last_message=message, last_message_at=now)
+    return message
 
 
 # --- preferences -------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, gig, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["package"].choices = [(p.tier, p.name) for p in gig.packages.all()]
-        self.fields["extras"].choices = [(e.pk, e.title) for e in gig.extras.all()]
+        # Read only when asked: an order without extras never needs the gig's list of them.
+        self.fields["extras"].choices = lambda: [(e.pk, e.title) for e in gig.extras.all()]
 
 
 def files_field(label, help_text=""):

@@ -1,5 +1,5 @@
 """The price and delivery time of a choice of package, extras and quantity: one formula for
-the checkout's live summary and for the order itself."""
+the checkout's live summary and for the order itself, from one read of the gig."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,6 +9,22 @@ from moneyed import Money
 
 from gigs.models import Gig, GigExtra, GigPackage
 from marketplace.money import round_money
+
+# What checkout and `order_place` read of a gig (the title is snapshotted, the slug links back):
+# not its description or search vector.
+ORDERABLE_GIG_FIELDS = ("id", "seller", "title", "slug", "status")
+
+
+def orderable_gig(*, gig_id: int, with_extras: bool = True) -> Gig | None:
+    """An active gig with what an order is made of: its packages and questions, and its
+    extras unless the caller knows none were chosen (`gig.extras` is then read when asked)."""
+    related = ("packages", "questions", "extras") if with_extras else ("packages", "questions")
+    return (
+        Gig.objects.only(*ORDERABLE_GIG_FIELDS)
+        .prefetch_related(*related)
+        .filter(pk=gig_id, status=Gig.Status.ACTIVE)
+        .first()
+    )
 
 
 @dataclass

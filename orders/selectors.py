@@ -7,8 +7,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from gigs.models import Gig
 
 from .models import Order, OrderFile
+from .pricing import orderable_gig
 from .services import buyer_cancel_kind
 
 S = Order.Status
@@ -21,6 +23,15 @@ TABS = {
     "disputed": (S.DISPUTED,),
     "unpaid": (S.PENDING_PAYMENT,),
 }
+
+
+def checkout_gig_get(*, gig_id: int, with_extras: bool = True) -> Gig:
+    """The gig being ordered, read once per checkout request (the form and `order_place`
+    use this copy); a gig that is not active is a 404."""
+    gig = orderable_gig(gig_id=gig_id, with_extras=with_extras)
+    if gig is None:
+        raise Http404
+    return gig
 
 
 def order_get_for_party(*, user: User, order_id: int) -> Order:

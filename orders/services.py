@@ -30,7 +30,8 @@ from marketplace.uploads import check_uploads, clean_filename
 
 from .events import order_event_dispatch
 from .models import Delivery, Dispute, Order, OrderEvent, OrderFile, RequirementAnswer
-from .pricing import quote
+from .notifications import SILENT
+from .pricing import orderable_gig, quote
 
 S = Order.Status
 K = OrderEvent.Kind
@@ -49,6 +50,10 @@ ALLOWED: dict[str, set[str]] = {
 
 class OrderError(DomainError):
     pass
+
+
+class OrderAccessError(OrderError):
+    """No such order, or not this person's to act on: a page answers it with a 404."""
 
 
 class OrderTransitionError(OrderError):
@@ -77,22 +82,26 @@ class AnswerData:
 
 def _lock_order(order_id: int) -> Order:
     # Lock first: the buyer's accept and the auto-complete sweep may race for the same order.
-    order = Order.objects.select_for_update(of=("self",)).filter(pk=order_id).first()
+    # NO KEY UPDATE: it excludes every other order service all the same, but not the key-share
+    # lock of a row being inserted that points at the order (the order thread created by a
+    # first message while the order is being paid), which would otherwise wait for us while
+    # we wait for its row: a deadlock.
+    order = Order.objects.select_for_update(no_key=True, of=("self",)).filter(pk=order_id).first()
     if order is None:
-        raise OrderError(_("There is no such order."))
+        raise OrderAccessError(_("There is no such order."))
     return order
 
 
 def _lock_order_if_free(order_id: int) -> Order | None:
     """For sweeps: skip a row someone is working on; the next sweep comes back to it."""
-    return Order.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=order_id).first()
+    return Order.objects.select_for_update(skip_locked=True, no_key=True, of=("self",)).filter(pk=order_id).first()
 
 
 def _require_party(order: Order, user: User, role: str) -> None:
     if role == "buyer" and user.pk != order.buyer_id:
-        raise OrderError(_("Only the buyer of this order can do this."))
+        raise OrderAccessError(_("Only the buyer of this order can do this."))
     if role == "seller" and user.pk != order.seller_id:
-        raise OrderError(_("Only the seller of this order can do this."))
+        raise OrderAccessError(_("Only the seller of this order can do this."))
 
 
 def _transition(order: Order, *, to: str, actor: User | None, kind: str, note: str = "", fields: tuple = ()) -> Order:
@@ -106,13 +115,18 @@ def _transition(order: Order, *, to: str, actor: User | None, kind: str, note: s
 
 
 def _event(order: Order, *, actor: User | None, kind: str, from_status: str = "", to_status: str = "", note: str = ""):
+    # An event nobody is told about (an order placed, not yet paid) is born notified: no task
+    # to publish at commit, nothing left for the sweep.
+    silent = kind in SILENT
     event = OrderEvent.objects.create(
-        order=order, actor=actor, kind=kind, from_status=from_status, to_status=to_status or order.status, note=note
-    )
+        order=order, actor=actor, kind=kind, from_status=from_status, to_status=to_status or order.status, note=note,
+        notified_at=timezone.now() if silent else None,
+    )  # fmt: skip
     order_event_dispatch(order=order, event=event)  # e.g. the system line in the order's message thread
-    from .tasks import order_event_notify
+    if not silent:
+        from .tasks import order_event_notify
 
-    enqueue_on_commit(order_event_notify, event.pk)
+        enqueue_on_commit(order_event_notify, event.pk)
     return event
 
 
@@ -154,21 +168,28 @@ def _clear_cancel_request(order: Order) -> tuple[str, ...]:
 
 
 @transaction.atomic
-def order_place(*, buyer: User, gig_id: int, package_tier: int, extra_ids: list[int], quantity: int = 1) -> Order:
+def order_place(
+    *, buyer: User, gig_id: int, package_tier: int, extra_ids: list[int], quantity: int = 1, gig: Gig | None = None
+) -> Order:
     """Create an unpaid order from what the buyer chose. Prices, days and the fee rate are
-    computed here from the gig as it is now, and copied onto the order."""
-    gig = Gig.objects.select_related("seller").filter(pk=gig_id, status=Gig.Status.ACTIVE).first()
+    computed here from the gig as it is now, and copied onto the order.
+
+    `gig`: the caller's copy of that gig, as `orders.pricing.orderable_gig` reads it (checkout
+    has just read it to validate the form); without it the gig is read here."""
     if gig is None:
+        gig = orderable_gig(gig_id=gig_id)
+    if gig is None or gig.pk != gig_id or gig.status != Gig.Status.ACTIVE:
         raise OrderError(_("This service is not available for ordering."))
     if gig.seller_id == buyer.pk:
         raise OrderError(_("You cannot order your own service."))
     if not 1 <= quantity <= settings.ORDER_MAX_QUANTITY:
         raise OrderError(_("The quantity is from 1 to %(n)s.") % {"n": settings.ORDER_MAX_QUANTITY})
-    package = gig.packages.filter(tier=package_tier).first()
+    package = next((p for p in gig.packages.all() if p.tier == package_tier), None)
     if package is None:
         raise OrderError(_("Choose one of the service's packages."))
-    extras = list(gig.extras.filter(pk__in=extra_ids))
-    if len(extras) != len(set(extra_ids)):
+    chosen = set(extra_ids)
+    extras = [e for e in gig.extras.all() if e.pk in chosen] if chosen else []
+    if len(extras) != len(chosen):
         raise OrderError(_("One of the chosen extras is no longer offered."))
 
     priced = quote(gig=gig, package=package, extras=extras, quantity=quantity)
@@ -176,7 +197,7 @@ def order_place(*, buyer: User, gig_id: int, package_tier: int, extra_ids: list[
     now = timezone.now()
     order = Order.objects.create(
         buyer=buyer,
-        seller=gig.seller,
+        seller_id=gig.seller_id,
         gig=gig,
         package=package,
         gig_title=gig.title,
@@ -537,7 +558,7 @@ def order_cancel(*, order_id: int, actor: User, reason: str = "") -> Order:
     order = _lock_order(order_id)
     role = order.party_role(actor)
     if not role:
-        raise OrderError(_("There is no such order."))
+        raise OrderAccessError(_("There is no such order."))
     reason = reason.strip()
     if role == "buyer":
         kind = buyer_cancel_kind(order)
@@ -562,7 +583,7 @@ def order_cancel(*, order_id: int, actor: User, reason: str = "") -> Order:
 def order_cancel_request(*, order_id: int, actor: User, reason: str) -> Order:
     order = _lock_order(order_id)
     if not order.party_role(actor):
-        raise OrderError(_("There is no such order."))
+        raise OrderAccessError(_("There is no such order."))
     if order.status not in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.DELIVERED):
         raise OrderTransitionError(order=order, to=S.CANCELLED)
     if order.cancel_requested_by_id:
@@ -588,7 +609,7 @@ def order_cancel_respond(*, order_id: int, actor: User, accept: bool) -> Order:
     """The other party accepts (refund) or declines; the requester may withdraw (decline)."""
     order = _lock_order(order_id)
     if not order.party_role(actor):
-        raise OrderError(_("There is no such order."))
+        raise OrderAccessError(_("There is no such order."))
     if not order.cancel_requested_by_id:
         raise OrderError(_("There is no cancellation request to answer."))
     if accept:
@@ -645,7 +666,7 @@ def dispute_open(*, order_id: int, actor: User, reason: str, files: list[Uploade
     """Either party; the timers stop and the money stays held until staff decide."""
     order = _lock_order(order_id)
     if not order.party_role(actor):
-        raise OrderError(_("There is no such order."))
+        raise OrderAccessError(_("There is no such order."))
     if order.status not in (S.AWAITING_REQUIREMENTS, S.IN_PROGRESS, S.DELIVERED):
         raise OrderTransitionError(order=order, to=S.DISPUTED)
     reason = reason.strip()

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from escrow.errors import InsufficientFundsError, PaymentError
 from escrow.selectors import wallet_balances
 from escrow.services import payment_start
-from gigs.selectors import gig_get_public
 from marketplace.errors import DomainError
 from marketplace.uploads import UploadRejected
 
@@ -22,21 +21,23 @@ from .pricing import quote
 
 @login_required
 def checkout_view(request, gig_id):
-    gig = gig_get_public(gig_id=gig_id)
+    # One read of the gig for the whole request; a POST without extras does not read them.
+    posting = request.method == "POST"
+    gig = selectors.checkout_gig_get(gig_id=gig_id, with_extras=not posting or bool(request.POST.getlist("extras")))
     packages = list(gig.packages.all())
-    extras = list(gig.extras.all())
     initial_tier = request.GET.get("package", packages[0].tier if packages else 1)
     if request.method == "GET" and request.headers.get("HX-Request"):
         # The live summary: the same formula the order will use.
         form = CheckoutForm(request.GET, gig=gig)
         return render(request, "orders/_checkout_summary.html", {"gig": gig, "quote": _quote(gig, form)})
     form = CheckoutForm(request.POST or None, gig=gig, initial={"package": initial_tier, "quantity": 1})
-    if request.method == "POST" and form.is_valid():
+    if posting and form.is_valid():
         try:
             # Only what the buyer chose is read from the form: prices, days and the fee are the server's.
             order = services.order_place(
                 buyer=request.user,
                 gig_id=gig.pk,
+                gig=gig,
                 package_tier=form.cleaned_data["package"],
                 extra_ids=form.cleaned_data["extras"],
                 quantity=form.cleaned_data["quantity"],
@@ -53,7 +54,7 @@ def checkout_view(request, gig_id):
         request,
         "orders/checkout.html",
         {
-            "gig": gig, "form": form, "packages": packages, "extras": extras,
+            "gig": gig, "form": form, "packages": packages, "extras": list(gig.extras.all()),
             "questions": list(gig.questions.all()), "quote": _quote(gig, form_for_quote),
             "chosen_extras": {int(v) for v in request.POST.getlist("extras") if v.isdigit()},
         },
@@ -72,20 +73,20 @@ def _quote(gig, form: CheckoutForm):
 
 @login_required
 def pay_view(request, order_id):
-    order = selectors.order_get_for_party(user=request.user, order_id=order_id)
-    if order.buyer_id != request.user.pk:
-        raise Http404
-    if order.status != Order.Status.PENDING_PAYMENT:
-        return redirect("orders:detail", order_id=order.pk)
-    balance = wallet_balances(user=request.user).available
     if request.method == "POST":
+        # Straight to the service: it locks the order and checks who pays, so reading the
+        # order and the wallet here first would only read them twice.
         try:
-            services.order_pay(order_id=order.pk, buyer=request.user)
+            services.order_pay(order_id=order_id, buyer=request.user)
+        except services.OrderAccessError:
+            raise Http404 from None
+        except services.OrderTransitionError:
+            return redirect("orders:detail", order_id=order_id)
         except InsufficientFundsError as exc:
             # Top up exactly what is missing, then come back here to pay.
             try:
                 start = payment_start(
-                    user=request.user, amount=exc.shortfall, next_url=reverse("orders:pay", args=[order.pk])
+                    user=request.user, amount=exc.shortfall, next_url=reverse("orders:pay", args=[order_id])
                 )
             except PaymentError as error:
                 messages.error(request, error.message)
@@ -95,7 +96,13 @@ def pay_view(request, order_id):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Paid. The money is held safely until you accept the work."))
-            return redirect("orders:detail", order_id=order.pk)
+            return redirect("orders:detail", order_id=order_id)
+    order = selectors.order_get_for_party(user=request.user, order_id=order_id)
+    if order.buyer_id != request.user.pk:
+        raise Http404
+    if order.status != Order.Status.PENDING_PAYMENT:
+        return redirect("orders:detail", order_id=order.pk)
+    balance = wallet_balances(user=request.user).available
     shortfall = order.total - balance if balance < order.total else None
     return render(request, "orders/pay.html", {"order": order, "balance": balance, "shortfall": shortfall})
 
