@@ -394,6 +394,11 @@ def pages_group(bench: Bench, paths: dict) -> list[dict]:
         "catalog": bench.paths_file("catalog", catalog),
         "gig page": bench.paths_file("gig", paths["gig"]),
         "raw gig page": bench.paths_file("raw-gig", paths["raw gig"]),
+        # For the record, not a target: a signed-in person's catalog (favourite buttons, a
+        # header of their own) gets none of the parts shared by visitors who are not signed in.
+        "catalog, signed in": bench.paths_file(
+            "catalog-signed-in", [f"{p}\t{bench.plan['placement'][0]['cookie']}" for p in catalog]
+        ),
         "search (all classes)": bench.paths_file("search", search_paths),
         "raw search (all classes)": bench.paths_file("raw-search", ["/bench/raw" + p for p in search_paths]),
     }
@@ -473,9 +478,11 @@ def pages_group(bench: Bench, paths: dict) -> list[dict]:
         )
     )
     search_all, raw_search = closed["search (all classes)"], closed["raw search (all classes)"]
+    signed_in = closed["catalog, signed in"]
     bench.extra |= {
         "hello": hello,
         "raw catalog": raw_catalog,
+        "catalog, signed in": {**signed_in, "ratio_to_raw_sql": signed_in["rps"] / raw_catalog["rps"]},
         "search, all classes mixed": {**search_all, "ratio_to_raw_sql": search_all["rps"] / raw_search["rps"]},
         "raw search": raw_search,
         "raw gig page": closed["raw gig page"],
