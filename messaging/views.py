@@ -206,7 +206,12 @@ def _render_thread(request, *, form, thread, other, order, warning=None, status:
         "warning_labels": [display.KIND_LABELS[k] for k in warning.kinds] if warning else [],
         "files_lost": bool(warning and request.FILES),
         "poll_seconds": conf.poll_seconds(),
-        "offer_form": CustomOfferForm(),
+        # Freelancers send custom offers from direct conversations.
+        "offer_url": (
+            reverse("messaging:offer_send", args=[thread.conversation.pk])
+            if thread is not None and order is None and request.user.is_seller
+            else ""
+        ),
     }
     return render(request, "messaging/thread.html", context, status=status)
 
