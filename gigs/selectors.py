@@ -373,8 +373,8 @@ def search_page_sql(query: CatalogQuery, *, start: int, size: int) -> tuple[str,
     sql, params = search_candidates_queryset(query).query.sql_with_params()
     return (
         f"SELECT candidate_id, count(*) OVER () FROM ({sql}) AS candidates "  # noqa: S608 - compiled by the ORM
-        "ORDER BY candidate_rank DESC, candidate_rating DESC, candidate_id DESC OFFSET %s LIMIT %s",
-        [*params, start, size],
+        "ORDER BY candidate_rank DESC, candidate_rating DESC, candidate_id DESC LIMIT %s OFFSET %s",
+        [*params, size, start],
     )
 
 
