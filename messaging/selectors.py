@@ -6,7 +6,8 @@ A conversation is visible to its two people and to staff (read-only); anyone els
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, prefetch_related_objects
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -211,17 +212,27 @@ def inbox(*, user: User, query: str = "") -> QuerySet:
     return rows
 
 
+# The header shows this count on every page of a signed-in person. Only the conversations
+# whose last message is past the read mark are counted in, each by an index range on
+# (conversation, id); counting over every conversation's messages took 6 ms for a person in a
+# hundred conversations. Plain SQL: the same query built with the ORM (an annotated subquery
+# summed) cost 3 ms of Python on every page, ten times what running it costs.
+_UNREAD_TOTAL_SQL = """
+    SELECT COALESCE(SUM((
+        SELECT COUNT(*) FROM messaging_message m
+        WHERE m.conversation_id = p.conversation_id AND m.id > p.last_read_id
+          AND m.sender_id IS NOT NULL AND m.sender_id <> %s
+    )), 0)
+    FROM messaging_participant p JOIN messaging_conversation c ON c.id = p.conversation_id
+    WHERE p.user_id = %s AND c.last_message_id > p.last_read_id
+"""
+
+
 def unread_total(*, user: User) -> int:
-    """Messages from other people that `user` has not read, over all conversations (one
-    query). Only the conversations whose last message is past the read mark are counted
-    in, each by an index lookup: counting over every conversation's messages took 6 ms
-    for a person with a hundred conversations, on every page (the header shows it)."""
-    total = (
-        Participant.objects.filter(user=user, conversation__last_message_id__gt=F("last_read_id"))
-        .annotate(unread=Coalesce(_unread_count_subquery(user), 0))
-        .aggregate(total=Sum("unread"))["total"]
-    )
-    return total or 0
+    """Messages from other people that `user` has not read, over all conversations (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_TOTAL_SQL, [user.pk, user.pk])
+        return int(cursor.fetchone()[0])
 
 
 def message_get_for_user(*, user: User, message_id: int) -> Message:
