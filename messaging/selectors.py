@@ -107,18 +107,24 @@ def thread_messages(
 ) -> tuple[list[Message], bool]:
     """The newest `limit` messages (older than `before_id` if given), oldest first, and
     whether there are older ones."""
-    query = Message.objects.filter(conversation=conversation)
+    query = _messages(conversation)
     if before_id:
         query = query.filter(pk__lt=before_id)
-    rows = _with_related(conversation, list(query.select_related("custom_offer").order_by("-id")[: limit + 1]))
+    rows = _with_related(conversation, list(query.order_by("-id")[: limit + 1]))
     has_older = len(rows) > limit
     return list(reversed(rows[:limit])), has_older
 
 
 def thread_messages_after(*, conversation: Conversation, after_id: int, limit: int) -> list[Message]:
     """Messages newer than `after_id`, oldest first, at most `limit` (the next poll brings the rest)."""
-    query = Message.objects.filter(conversation=conversation, pk__gt=after_id).select_related("custom_offer")
+    query = _messages(conversation).filter(pk__gt=after_id)
     return _with_related(conversation, list(query.order_by("id")[:limit]))
+
+
+def _messages(conversation: Conversation) -> QuerySet:
+    query = Message.objects.filter(conversation=conversation)
+    # Custom offers are sent in direct conversations only.
+    return query.select_related("custom_offer") if conversation.order_id is None else query
 
 
 def _with_related(conversation: Conversation, messages: list[Message]) -> list[Message]:
@@ -143,11 +149,16 @@ def _with_related(conversation: Conversation, messages: list[Message]) -> list[M
     for message in messages:
         if message.sender_id:
             Message.sender.field.set_cached_value(message, people[message.sender_id])
+        if conversation.order_id is not None:  # no offers in an order's thread: none to look for
+            Message.custom_offer.related.set_cached_value(message, None)
     named = [m for m in messages if m.system_kind in NAMED_EVENT_KINDS]
-    prefetch_related_objects(
-        named, Prefetch("order_event", queryset=OrderEvent.objects.select_related("actor__profile"))
-    )
-    prefetch_related_objects(messages, Prefetch("gig", queryset=Gig.objects.defer("description", "search_vector")))
+    if named:
+        prefetch_related_objects(
+            named, Prefetch("order_event", queryset=OrderEvent.objects.select_related("actor__profile"))
+        )
+    quoting = [m for m in messages if m.gig_id]
+    if quoting:
+        prefetch_related_objects(quoting, Prefetch("gig", queryset=Gig.objects.defer("description", "search_vector")))
     return messages
 
 
