@@ -89,7 +89,11 @@ def thread_get(*, user: User, conversation_id: int) -> Thread:
             conversation.user_high = row.user
     me = by_user.get(user.pk)
     partner = by_user.get(conversation.other_user_id(user.pk)) if me else None
-    unlocked = contacts_unlocked(user_a_id=conversation.user_low_id, user_b_id=conversation.user_high_id)
+    # An order's thread is between its buyer and its seller: once that order is paid, so is one between them.
+    order = conversation.order
+    unlocked = (order is not None and order.paid_at is not None) or contacts_unlocked(
+        user_a_id=conversation.user_low_id, user_b_id=conversation.user_high_id
+    )
     return Thread(conversation=conversation, viewer=user, me=me, partner=partner, unlocked=unlocked)
 
 
