@@ -7,6 +7,7 @@ from moneyed import Money
 
 from escrow.selectors import escrow_balance, wallet_balances
 from orders.models import Order
+from orders.selectors import orders_header_counts
 from tests.factories import UserFactory
 from tests.orders import flow
 from tests.orders.conftest import top_up
@@ -148,6 +149,11 @@ def test_order_lists_with_tabs_and_counts(client, gig, buyer):
 
 def test_header_counts(client, gig, buyer):
     flow.delivered(gig, buyer)
+    flow.in_progress(gig, buyer)  # the seller's
+    flow.completed(gig, buyer)  # neither's
+    assert orders_header_counts(user=buyer) == {"buying": 1, "selling": 0}
+    assert orders_header_counts(user=gig.seller) == {"buying": 0, "selling": 1}
+    assert orders_header_counts(user=UserFactory()) == {"buying": 0, "selling": 0}
     client.force_login(buyer)
     assert 'text-bg-danger" title' in client.get("/").content.decode()
 
