@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from marketplace.pagecache import page_cache_forget
-from marketplace.templatetags.ui import CHROME_TEMPLATES, chrome_key
+from marketplace.templatetags.ui import chrome_forget_all
 
 from .models import Category, Gig, GigExtra, GigFaq, GigImage, GigPackage
 from .selectors import CATEGORY_TREE_CACHE_KEY, category_menu_key
@@ -43,15 +43,12 @@ def _gig_part_changed(sender, instance, **kwargs):
 
 
 def category_cache_forget() -> None:
-    local = [
-        key
-        for code, _label in settings.LANGUAGES
-        for key in (category_menu_key(code), *(chrome_key(name, code) for name in CHROME_TEMPLATES))
-    ]
+    local = [category_menu_key(code) for code, _label in settings.LANGUAGES]
 
     def forget():
         cache.delete(CATEGORY_TREE_CACHE_KEY)
         caches["local"].delete_many(local)
+        chrome_forget_all()  # the menu is in every header
 
     forget()
     transaction.on_commit(forget)

@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.templatetags.ui import chrome_key
-from tests.factories import GigFactory, UserFactory
+from tests.factories import GigFactory, SellerFactory, UserFactory
+from tests.orders import flow
+from tests.orders.conftest import top_up
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +60,32 @@ def test_a_signed_in_person_gets_their_own_header(client):
     page = signed_in.get("/").content.decode()
     assert person.display_name in page and reverse("account_logout") in page
     assert reverse("account_logout") not in Client().get("/").content.decode()
+
+
+def test_a_signed_in_header_is_rendered_once_with_counters_counted_every_time(client):
+    gig = GigFactory(seller=SellerFactory(), packages=[(1000, 3, 1)])
+    buyer = UserFactory()
+    client.force_login(buyer)
+    client.get("/")
+    second = client.get("/")
+    assert "_header.html" not in [t.name for t in second.templates]  # kept from the first view
+    assert 'text-bg-danger" title' not in second.content.decode()
+    top_up(buyer, 100_000)
+    flow.delivered(gig, buyer)  # now an order waits for the buyer
+    third = client.get("/")
+    assert "_header.html" not in [t.name for t in third.templates]
+    assert 'text-bg-danger" title="Need your attention">1</span>' in third.content.decode()
+
+
+def test_a_signed_in_header_follows_the_persons_changes_and_is_theirs_alone(client):
+    anna, boris = UserFactory(), UserFactory()
+    client.force_login(anna)
+    assert anna.display_name in client.get("/").content.decode()
+    anna.profile.display_name = "Анна Иванова"
+    anna.profile.save()
+    page = client.get("/").content.decode()
+    assert "Анна Иванова" in page
+    other = Client()
+    other.force_login(boris)
+    page = other.get("/").content.decode()
+    assert boris.display_name in page and "Анна Иванова" not in page
