@@ -44,7 +44,11 @@ DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("TESTING", "pytest" in sys.modules)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789"
-SECRET_KEY = env("SECRET_KEY", _DEV_SECRET if (DEBUG or TESTING) else "")
+# Commands that only read the code (never sign, hash or serve anything) run without a key,
+# so `manage.py makemigrations --check` works on a bare checkout.
+_KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "makemessages", "compilemessages"}
+_KEYLESS = len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in _KEYLESS_COMMANDS
+SECRET_KEY = env("SECRET_KEY", _DEV_SECRET if (DEBUG or TESTING or _KEYLESS) else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for a local run).")
 
