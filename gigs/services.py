@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -24,7 +23,6 @@ from marketplace.jobs import enqueue_on_commit
 
 from .category_data import CATEGORY_TREE
 from .models import Category, Favorite, Gig, GigEvent, GigExtra, GigFaq, GigImage, GigPackage, GigQuestion
-from .selectors import CATEGORY_TREE_CACHE_KEY
 
 Status = Gig.Status
 
@@ -103,8 +101,7 @@ def category_tree_seed() -> int:
                 parent=section, slug=child_slug, defaults={"name_ru": child_ru, "name_en": child_en, "position": c_pos}
             )
             count += 1
-    transaction.on_commit(lambda: cache.delete(CATEGORY_TREE_CACHE_KEY))
-    return count
+    return count  # every save forgot the cached tree and menus (gigs/signals.py)
 
 
 # --- gigs ---------------------------------------------------------------------------------

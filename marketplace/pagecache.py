@@ -13,6 +13,7 @@ avatar, a counter). What differs per visitor stays out of the cached copy:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -60,8 +61,6 @@ def page_cache_render(request, name: str, ident, render_page) -> HttpResponse:
 
 
 def page_cache_forget(name: str, ident) -> None:
-    from django.conf import settings
-
     cache.delete_many([_key(name, ident, code) for code, _label in settings.LANGUAGES])
 
 
