@@ -7,6 +7,7 @@ from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.forms import formset_factory
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -83,28 +84,37 @@ CARD_CACHE_SECONDS = 600
 RESULTS_CACHE_SECONDS = 60
 
 
+# The favourite buttons' forms carry the CSRF token: the kept rendering holds this stand-in
+# (letters and digits, left alone by escaping) and each response gets the visitor's own token.
+RESULTS_CSRF_STANDIN = "resultsSTANDINcsrf7b3"
+
+
 def _results_html(request, context) -> str:
-    """The listing's results (count, cards, pages) as HTML. For a visitor who is not signed in
-    (no favourite buttons) it is kept in the process, keyed on everything it shows: the
-    address (filters, page token), each card's key (the gig's id, `updated_at` and rating),
-    the next and previous tokens and the count. New data makes a new key, so nothing stale
-    is served; the page's query still runs every time."""
+    """The listing's results (count, cards, pages) as HTML, kept in the process and keyed on
+    everything it shows: the address (filters, page token), each card's key (the gig's id,
+    `updated_at` and rating), the next and previous tokens and the count, and for a
+    signed-in person what each card's favourite button shows (none on their own gigs,
+    saved or not), not who they are: people whose buttons look the same share one
+    rendering, and the CSRF token is put in per response. New data makes a new key, so
+    nothing stale is served; the page's query still runs every time."""
     page = context["page"]
-    key = None
-    if not request.user.is_authenticated:
-        language = get_language()
-        parts = (
-            request.get_full_path(), language, [card_cache_key(gig, language) for gig in page.gigs],
-            page.next_token, page.previous_token, page.capped, context["count"], context["filtered"],
-        )  # fmt: skip
-        key = "gigs:results:v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-        html = caches["local"].get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 - rendered by our own template below
-    with_card_html(page.gigs)
-    html = render_to_string("gigs/_catalog_results.html", context, request)
-    if key is not None:
+    language = get_language()
+    buttons = None
+    if request.user.is_authenticated:
+        favorites, me = context["favorite_ids"], request.user.pk
+        buttons = "".join("o" if gig.seller_id == me else "s" if gig.pk in favorites else "-" for gig in page.gigs)
+    parts = (
+        request.get_full_path(), language, [card_cache_key(gig, language) for gig in page.gigs], buttons,
+        page.next_token, page.previous_token, page.capped, context["count"], context["filtered"],
+    )  # fmt: skip
+    key = "gigs:results:v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = caches["local"].get(key)
+    if html is None:
+        with_card_html(page.gigs)
+        html = render_to_string("gigs/_catalog_results.html", {**context, "csrf_token": RESULTS_CSRF_STANDIN}, request)
         caches["local"].set(key, html, RESULTS_CACHE_SECONDS)
+    if RESULTS_CSRF_STANDIN in html:
+        html = html.replace(RESULTS_CSRF_STANDIN, get_token(request))
     return mark_safe(html)  # noqa: S308 - our own (autoescaping) template's output
 
 

@@ -1,6 +1,7 @@
 """Catalog pages at scale: keyset pages, capped search pages, estimated counts, cached cards,
 and query counts that do not grow with the page size."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -127,6 +128,62 @@ def test_cards_come_from_the_cache_without_reading_sellers_or_images(client, thi
     with django_assert_num_queries(1) as captured:  # the page of gigs; the count and cards are cached
         client.get(reverse("gigs:catalog"))
     assert "gigs_gig" in captured.captured_queries[0]["sql"]
+
+
+def _buttons(body: str) -> dict[int, str]:
+    """Each card's favourite button as the page shows it: gig id -> "saved" / "save"."""
+    found = {}
+    for chunk in body.split('action="/gig/')[1:]:
+        gig_id = int(chunk.split("/", 1)[0])
+        form = chunk.split("</form>", 1)[0]
+        found[gig_id] = "saved" if "bi-heart-fill" in form else "save"
+    return found
+
+
+def test_signed_in_people_share_the_results_rendering_but_see_their_own_buttons_and_token(
+    client, thirty, django_assert_num_queries
+):
+    from django.test import Client
+
+    from gigs.models import Favorite
+
+    url = reverse("gigs:catalog") + "?sort=rating"
+    shown = client.get(url).context["page"].gigs
+    liked, own, other = shown[0], shown[1], shown[2]
+    alice, bob, carol = UserFactory(), UserFactory(), UserFactory()
+    Favorite.objects.create(user=alice, gig=liked)
+    browsers = {}
+    for person in (alice, bob, carol):
+        browsers[person] = Client(enforce_csrf_checks=True)
+        browsers[person].force_login(person)
+
+    def save(person, page: str, gig) -> int:
+        """Press the heart of `gig` on `page` as that person's browser would."""
+        form = page.split(f'action="/gig/{gig.pk}/favorite/"', 1)[1].split("</form>", 1)[0]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        return browsers[person].post(f"/gig/{gig.pk}/favorite/", {"csrfmiddlewaretoken": token}).status_code
+
+    assert _buttons(browsers[alice].get(url).content.decode())[liked.pk] == "saved"
+    bob_page = browsers[bob].get(url).content.decode()
+    assert _buttons(bob_page)[liked.pk] == "save"  # Alice's saved heart is not Bob's
+    assert "STANDIN" not in bob_page
+    # Carol's buttons look like Bob's first ones: she gets that rendering (the results are not
+    # rendered again), with her own token in each form.
+    browsers[carol].get(reverse("gigs:catalog"))  # her header and session are read once
+    with django_assert_num_queries(5):  # her user, the page, her favourites, her two counters
+        response = browsers[carol].get(url)
+    carol_page = response.content.decode()
+    rendered = [template.name for template in response.templates]
+    assert "gigs/catalog.html" in rendered and "gigs/_catalog_results.html" not in rendered
+    assert "gigs/_favorite_button.html" not in rendered
+    assert save(carol, carol_page, other) == 302
+    assert save(bob, bob_page, liked) == 302  # his own token: the form works
+    assert _buttons(browsers[bob].get(url).content.decode())[liked.pk] == "saved"  # the new save shows at once
+
+    own.seller = bob
+    own.save()
+    page = browsers[bob].get(url).content.decode()
+    assert own.pk not in _buttons(page) and other.pk in _buttons(page)  # no button on his own gig
 
 
 def measured(client, url, params, django_assert_max_num_queries, most: int):
