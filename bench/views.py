@@ -89,29 +89,11 @@ def _catalog_query(request, section: Category | None, category: Category | None)
     )
 
 
-def _category(cursor, section_slug: str | None, category_slug: str | None):
-    """The section and category lookups of `gigs.selectors.category_get`, as SQL."""
-    section = category = None
-    if section_slug:
-        statement = _compiled(
-            ("section", section_slug), lambda: [Category.objects.filter(parent__isnull=True, slug=section_slug)[:1]]
-        )[0]
-        cursor.execute(*statement)
-        row = cursor.fetchone()
-        if row is None:
-            raise Http404
-        section = Category(id=row[0], parent_id=None)
-        if category_slug:
-            statement = _compiled(
-                ("category", section.pk, category_slug),
-                lambda: [Category.objects.filter(parent_id=section.pk, slug=category_slug)[:1]],
-            )[0]
-            cursor.execute(*statement)
-            row = cursor.fetchone()
-            if row is None:
-                raise Http404
-            category = Category(id=row[0], parent_id=section.pk)
-    return section, category
+def _category(section_slug: str | None, category_slug: str | None):
+    """The page's section and category lookups (`gigs.selectors.category_get`: the cached tree)."""
+    if not section_slug:
+        return None, None
+    return gig_selectors.category_get(section_slug=section_slug, category_slug=category_slug)
 
 
 def _column(cursor, name: str) -> int:
@@ -124,7 +106,7 @@ def raw_catalog_view(request, section_slug=None, category_slug=None):
     """The catalog's (and search's) SQL: the page of gigs with their sellers and categories,
     and the images of those gigs (the count and the side menu come from the cache)."""
     with connection.cursor() as cursor:
-        section, category = _category(cursor, section_slug, category_slug)
+        section, category = _category(section_slug, category_slug)
         query = _catalog_query(request, section, category)
         key = ("catalog", request.get_full_path())
         if query.ranked:

@@ -221,6 +221,24 @@ def test_section_and_category_pages_query_counts_do_not_grow(client, django_asse
         assert len(response.context["page"].gigs) == 24
 
 
+def test_section_and_category_are_found_in_the_cached_tree_which_a_category_save_forgets(
+    client, django_assert_num_queries
+):
+    logo = CategoryFactory(slug="logo")
+    GigFactory(category=logo, title="Logo gig")
+    url = reverse("gigs:category", args=[logo.parent.slug, logo.slug])
+    client.get(url)
+    with django_assert_num_queries(1) as captured:  # the page of gigs: no category lookups
+        assert client.get(url).status_code == 200
+    assert "gigs_category" not in captured.captured_queries[0]["sql"]
+    icons = CategoryFactory(slug="icons", parent=logo.parent)  # a new category is found at once
+    assert client.get(reverse("gigs:category", args=[logo.parent.slug, icons.slug])).status_code == 200
+    logo.slug = "logos"
+    logo.save()
+    assert client.get(url).status_code == 404
+    assert b"Logo gig" in client.get(reverse("gigs:category", args=[logo.parent.slug, "logos"])).content
+
+
 def test_gig_page_and_saved_list_queries_do_not_grow(client, user, django_assert_max_num_queries):
     from gigs.models import Favorite
 
