@@ -88,10 +88,31 @@ def test_the_count_is_exact_when_small_and_estimated_above_the_threshold(client,
     assert response.context["count"] == selectors.ResultCount(30, True)
     assert "30" in response.content.decode()
     monkeypatch.setattr(selectors, "CATALOG_COUNT_EXACT_UP_TO", 10)
+    monkeypatch.setattr(selectors, "_estimate", lambda queryset: 500)
     response = client.get(reverse("gigs:catalog"), {"days": "7"})  # another filter set: not cached yet
-    count = response.context["count"]
-    assert not count.exact and count.value >= 11
-    assert "about" in response.content.decode() or "около" in response.content.decode()
+    assert response.context["count"] == selectors.ResultCount(500, False)
+    assert "около 500 услуг" in response.content.decode()
+    # An estimate below what was counted is not shown: the page says "more than" the threshold.
+    monkeypatch.setattr(selectors, "_estimate", lambda queryset: 3)
+    response = client.get(reverse("gigs:catalog"), {"days": "3"})
+    assert response.context["count"] == selectors.ResultCount(10, False, at_least=True)
+    assert "более 10 услуг" in response.content.decode()
+    client.cookies["lang"] = "en"
+    assert "more than 10 services" in client.get(reverse("gigs:catalog"), {"days": "3"}).content.decode()
+
+
+@postgres_only
+def test_a_sections_estimate_sees_its_categories(client, monkeypatch):
+    from django.db import connection
+
+    big, other = CategoryFactory(slug="big"), CategoryFactory(slug="other")
+    GigFactory.create_batch(60, category=big)
+    GigFactory.create_batch(240, category=other)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE gigs_gig")
+    monkeypatch.setattr(selectors, "CATALOG_COUNT_EXACT_UP_TO", 10)
+    count = client.get(reverse("gigs:section", args=[big.parent.slug])).context["count"]
+    assert not count.exact and not count.at_least and 45 <= count.value <= 75, count
 
 
 def test_the_count_is_cached_per_filter_set(thirty, django_assert_num_queries):
