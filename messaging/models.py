@@ -63,6 +63,10 @@ class Participant(models.Model):
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_read_id = models.BigIntegerField(default=0)
     last_read_at = models.DateTimeField(null=True, blank=True)
+    # The latest message the partner sent here (system lines are nobody's): a conversation
+    # has something unread for this person only while it is above `last_read_id`, so the
+    # header's counter reads those conversations alone, not every one a person ever had.
+    last_incoming_id = models.BigIntegerField(default=0)
     # Email batching: set when a message arrives for this person, cleared by the sweep.
     email_due_at = models.DateTimeField(null=True, blank=True)
     last_emailed_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +83,8 @@ class Participant(models.Model):
             models.Index(fields=["user", "-last_message_at"], name="participant_inbox"),
             models.Index(fields=["email_due_at"], name="participant_email_due",
                          condition=models.Q(email_due_at__isnull=False)),
+            models.Index(fields=["user"], name="participant_unread",
+                         condition=models.Q(last_incoming_id__gt=models.F("last_read_id"))),
         ]  # fmt: skip
 
     def __str__(self) -> str:

@@ -225,21 +225,30 @@ def inbox(*, user: User, query: str = "") -> QuerySet:
 # (conversation, id); counting over every conversation's messages took 6 ms for a person in a
 # hundred conversations. Plain SQL: the same query built with the ORM (an annotated subquery
 # summed) cost 3 ms of Python on every page, ten times what running it costs.
+# The header shows "99+" past 99: counting stops at 100.
+UNREAD_COUNTED_UP_TO = 100
+
+# Only the conversations where the partner wrote after the read mark (`last_incoming_id`, a
+# partial index): a seller with a thousand finished order threads, each ending with a
+# system line, no longer has each of them looked into on every page (4 ms for 945 threads).
 _UNREAD_TOTAL_SQL = """
-    SELECT COALESCE(SUM((
-        SELECT COUNT(*) FROM messaging_message m
-        WHERE m.conversation_id = p.conversation_id AND m.id > p.last_read_id
+    SELECT COUNT(*) FROM (
+        SELECT 1
+        FROM messaging_participant p
+        JOIN messaging_message m ON m.conversation_id = p.conversation_id AND m.id > p.last_read_id
+        WHERE p.user_id = %s AND p.last_incoming_id > p.last_read_id
           AND m.sender_id IS NOT NULL AND m.sender_id <> %s
-    )), 0)
-    FROM messaging_participant p JOIN messaging_conversation c ON c.id = p.conversation_id
-    WHERE p.user_id = %s AND c.last_message_id > p.last_read_id
+        LIMIT %s
+    ) counted
 """
 
 
 def unread_total(*, user: User) -> int:
-    """Messages from other people that `user` has not read, over all conversations (one query)."""
+    """Messages from other people that `user` has not read, over all conversations (one
+    query), counted up to UNREAD_COUNTED_UP_TO."""
     with connection.cursor() as cursor:
-        cursor.execute(_UNREAD_TOTAL_SQL, [user.pk, user.pk])
+        cap = UNREAD_COUNTED_UP_TO
+        cursor.execute(_UNREAD_TOTAL_SQL, [user.pk, user.pk, cap])
         return int(cursor.fetchone()[0])
 
 

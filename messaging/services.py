@@ -16,6 +16,7 @@ from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, Case, F, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -181,9 +182,16 @@ def _after_new_message(conversation: Conversation, message: Message, *, sender_i
     and never sooner than the interval after the last email about this conversation."""
     now = message.created_at
     Conversation.objects.filter(pk=conversation.pk).update(last_message=message, last_message_at=now)
-    Participant.objects.filter(conversation=conversation).update(last_message_at=now)
-    if sender_id is None:
+    rows = Participant.objects.filter(conversation=conversation)
+    if sender_id is None:  # a system line: nobody's incoming message
+        rows.update(last_message_at=now)
         return
+    incoming = Case(
+        When(user_id=recipient_id, then=Value(message.pk)),
+        default=F("last_incoming_id"),
+        output_field=BigIntegerField(),
+    )
+    rows.update(last_message_at=now, last_incoming_id=incoming)
     Participant.objects.filter(conversation=conversation, user_id=sender_id, last_read_id__lt=message.pk).update(
         last_read_id=message.pk, last_read_at=now
     )

@@ -78,6 +78,9 @@ def test_the_data_is_what_the_pages_expect():
     )
     for participant in Participant.objects.select_related("conversation")[:50]:
         assert participant.last_read_id <= participant.conversation.last_message_id
+        # The partner's latest message, as the services keep it for the unread counter.
+        theirs = participant.conversation.messages.filter(sender_id=participant.partner_id).order_by("-id").first()
+        assert participant.last_incoming_id == (theirs.pk if theirs else 0)
     # Names, tags and text are real words, in both languages.
     assert active.filter(title__startswith="I will").exists()
     assert active.exclude(title__startswith="I will").exists()

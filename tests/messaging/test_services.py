@@ -168,6 +168,58 @@ def test_read_marks_and_unread_counts(buyer, seller, stranger):
     assert rows == {buyer.pk: 0, stranger.pk: 1}
 
 
+def test_each_side_knows_the_latest_message_the_other_sent(buyer, seller, gig):
+    def incoming(user) -> int:
+        return Participant.objects.get(user=user, conversation=first.conversation).last_incoming_id
+
+    first = send(buyer, body="one", recipient=seller)
+    assert (incoming(seller), incoming(buyer)) == (first.pk, 0)  # one's own message is not incoming
+    reply = send(seller, body="two", recipient=buyer)
+    again = send(buyer, body="three", recipient=seller)
+    assert (incoming(seller), incoming(buyer)) == (again.pk, reply.pk)
+    # A system line (an order event) is nobody's: the order's thread starts with none incoming.
+    order = flow.completed(gig, buyer)
+    for event in order.events.all():
+        services.order_thread_post_event(order=order, event=event)
+    assert set(Participant.objects.filter(conversation__order=order).values_list("last_incoming_id", flat=True)) == {0}
+
+
+def test_the_migration_finds_the_latest_incoming_message_of_conversations_already_there(buyer, seller, stranger):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    send(buyer, body="one", recipient=seller)
+    latest = send(buyer, body="two", recipient=seller)
+    reply = send(seller, body="three", recipient=buyer)
+    send(stranger, body="four", recipient=seller)
+    expected = dict(Participant.objects.values_list("pk", "last_incoming_id"))
+    assert expected[Participant.objects.get(user=seller, partner=buyer).pk] == latest.pk
+    assert expected[Participant.objects.get(user=buyer).pk] == reply.pk
+    Participant.objects.update(last_incoming_id=0)
+    migration = importlib.import_module("messaging.migrations.0003_participant_last_incoming")
+    migration.backfill(apps, SimpleNamespace(connection=connection))  # it needs the connection alone
+    assert dict(Participant.objects.values_list("pk", "last_incoming_id")) == expected
+
+
+def test_unread_counting_stops_where_the_badge_stops_counting(buyer, seller, stranger, monkeypatch):
+    from django.template.loader import render_to_string
+
+    for body in ("one", "two", "three"):
+        send(buyer, body=body, recipient=seller)
+    send(stranger, body="four", recipient=seller)
+    send(stranger, body="five", recipient=seller)
+    assert selectors.unread_total(user=seller) == 5
+    monkeypatch.setattr(selectors, "UNREAD_COUNTED_UP_TO", 4)
+    assert selectors.unread_total(user=seller) == 4  # over both threads, stopping at the cap
+    monkeypatch.setattr(selectors, "UNREAD_COUNTED_UP_TO", 2)
+    assert selectors.unread_total(user=seller) == 2  # within the first thread it reads
+    badge = render_to_string("messaging/_unread_badge.html", {"messaging_unread": 100})
+    assert ">99+<" in badge
+
+
 def test_order_events_become_system_lines_in_the_order_thread(buyer, gig):
     order = flow.completed(gig, buyer)
     for event in order.events.all():
