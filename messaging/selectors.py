@@ -157,24 +157,59 @@ def thread_messages(
 ) -> tuple[list[Message], bool]:
     """The newest `limit` messages (older than `before_id` if given), oldest first, and
     whether there are older ones."""
-    query = _messages(conversation)
-    if before_id:
-        query = query.filter(pk__lt=before_id)
-    rows = _with_related(conversation, list(query.order_by("-id")[: limit + 1]))
+    rows = _with_related(conversation, _message_rows(conversation, before_id=before_id, limit=limit + 1))
     has_older = len(rows) > limit
     return list(reversed(rows[:limit])), has_older
 
 
 def thread_messages_after(*, conversation: Conversation, after_id: int, limit: int) -> list[Message]:
     """Messages newer than `after_id`, oldest first, at most `limit` (the next poll brings the rest)."""
-    query = _messages(conversation).filter(pk__gt=after_id)
-    return _with_related(conversation, list(query.order_by("id")[:limit]))
+    return _with_related(conversation, _message_rows(conversation, after_id=after_id, limit=limit))
 
 
-def _messages(conversation: Conversation) -> QuerySet:
-    query = Message.objects.filter(conversation=conversation)
-    # Custom offers are sent in direct conversations only.
-    return query.select_related("custom_offer") if conversation.order_id is None else query
+@functools.cache
+def _message_parts() -> tuple[Columns, Columns]:
+    from .models import CustomOffer
+
+    return Columns(Message, "m"), Columns(CustomOffer, "co")
+
+
+def _message_rows(
+    conversation: Conversation, *, limit: int, before_id: int | None = None, after_id: int | None = None
+) -> list[Message]:
+    """Messages of the conversation newest first (or, after `after_id`, oldest first), each
+    with its custom offer or None, as `select_related("custom_offer")` gives them. Written
+    out like `_thread_rows`: the page and its poll read them on every request."""
+    message, offer = _message_parts()
+    # Custom offers are sent in direct conversations only: an order's thread joins nothing.
+    with_offers = conversation.order_id is None
+    columns = f"{message.sql}, {offer.sql}" if with_offers else message.sql
+    join = f" LEFT JOIN {offer.model._meta.db_table} co ON co.message_id = m.id" if with_offers else ""
+    where, params = "m.conversation_id = %s", [conversation.pk]
+    if after_id is not None:
+        where, order = where + " AND m.id > %s", "m.id"
+        params.append(after_id)
+    else:
+        order = "m.id DESC"
+        if before_id:
+            where += " AND m.id < %s"
+            params.append(before_id)
+    sql = f"SELECT {columns} FROM {message.model._meta.db_table} m{join} WHERE {where} ORDER BY {order} LIMIT %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        if with_offers:
+            item, custom_offer = split(row, message, offer)
+            Message.custom_offer.related.set_cached_value(item, custom_offer)
+            if custom_offer is not None:
+                offer.model.message.field.set_cached_value(custom_offer, item)
+        else:
+            item = message.build(row)
+        Message.conversation.field.set_cached_value(item, conversation)
+        found.append(item)
+    return found
 
 
 def _with_related(conversation: Conversation, messages: list[Message]) -> list[Message]:

@@ -58,3 +58,34 @@ def test_a_thread_comes_with_its_people_profiles_and_order_in_one_query(gig, buy
         assert thread.me.user is buyer or thread.me.user == buyer
         assert thread.me.conversation is thread.partner.conversation is thread.conversation
         assert thread.partner.user.profile.user is thread.partner.user
+
+
+def test_a_threads_messages_come_as_the_orm_reads_them_with_their_offers_and_pages(
+    buyer, seller, django_assert_num_queries
+):
+    from decimal import Decimal
+
+    from messaging import offers
+    from messaging.models import Message
+
+    first = send(buyer, body="hello", recipient=seller)
+    conversation = selectors.thread_get(user=buyer, conversation_id=first.conversation_id).conversation
+    offer = offers.custom_offer_send(
+        seller=seller, conversation_id=conversation.pk,
+        data=offers.OfferData(title="Logo", description="A logo.", price=Decimal("4500"), delivery_days=5, revisions=2),
+    )  # fmt: skip
+    later = [send(buyer if n % 2 else seller, body=f"m{n}", recipient=seller if n % 2 else buyer) for n in range(5)]
+    with django_assert_num_queries(1):  # the messages with their offers; senders came with the thread
+        items, has_older = selectors.thread_messages(conversation=conversation, limit=3)
+        assert [m.pk for m in items] == [m.pk for m in later[-3:]] and has_older
+        assert all(not hasattr(m, "custom_offer") and m.conversation is conversation for m in items)
+    older, more = selectors.thread_messages(conversation=conversation, limit=10, before_id=items[0].pk)
+    assert [m.pk for m in older] == [first.pk, offer.message_id, later[0].pk, later[1].pk] and not more
+    with_offer = next(m for m in older if m.pk == offer.message_id)
+    assert with_offer.custom_offer == offer and with_offer.custom_offer.price == offer.price
+    assert with_offer.custom_offer.message is with_offer
+    after = selectors.thread_messages_after(conversation=conversation, after_id=offer.message_id, limit=2)
+    assert [m.pk for m in after] == [later[0].pk, later[1].pk]
+    expected = Message.objects.get(pk=first.pk)
+    for field in Message._meta.concrete_fields:
+        assert getattr(older[0], field.attname) == getattr(expected, field.attname), field.name
