@@ -21,6 +21,8 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# A small laptop or a tablet held sideways: a signed-in freelancer's header once overflowed here.
+TABLET = {"width": 1024, "height": 768}
 
 pytestmark = pytest.mark.e2e
 
@@ -88,8 +90,11 @@ class Person:
         self.page.set_viewport_size(PHONE)
         width = self.page.evaluate("document.documentElement.scrollWidth")
         self.page.screenshot(path=str(ARTIFACTS / f"{slug}-phone.png"), full_page=True)
+        self.page.set_viewport_size(TABLET)
+        tablet_width = self.page.evaluate("document.documentElement.scrollWidth")
         self.page.set_viewport_size(DESKTOP)
         assert width <= PHONE["width"], f"{name}: horizontal scroll on a phone ({width}px)"
+        assert tablet_width <= TABLET["width"], f"{name}: horizontal scroll at 1024 px ({tablet_width}px)"
         if check_a11y:
             axe_check(self.page, name)
 
