@@ -20,15 +20,13 @@ class Columns:
         self.alias = alias
         self.fields = list(model._meta.concrete_fields)
         self.attnames = [field.attname for field in self.fields]
+        self.pk_position = self.fields.index(model._meta.pk)
+        quote = connection.ops.quote_name
+        self.sql = ", ".join(f"{quote(alias)}.{quote(field.column)}" for field in self.fields)
         self._converters = None
 
     def __len__(self) -> int:
         return len(self.fields)
-
-    @property
-    def sql(self) -> str:
-        quote = connection.ops.quote_name
-        return ", ".join(f"{quote(self.alias)}.{quote(field.column)}" for field in self.fields)
 
     def converters(self) -> list[tuple]:
         """(position, converters, expression) for the columns that need converting, as
@@ -46,7 +44,7 @@ class Columns:
     def build(self, values):
         """The instance of this row's slice, or None for the empty side of an outer join."""
         values = list(values)
-        if values[self.fields.index(self.model._meta.pk)] is None:
+        if values[self.pk_position] is None:
             return None
         for position, functions, expression in self.converters():
             value = values[position]
