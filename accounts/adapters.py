@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.urls import translate_url
 from django.utils import translation
 
 from .services import profile_ensure
@@ -15,6 +16,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             profile_ensure(user=user)
         return user
+
+    def get_login_redirect_url(self, request):
+        # Back to the language the person reads in, whatever the log-in page's address was:
+        # their choice follows them to a new device.
+        url = super().get_login_redirect_url(request)
+        language = getattr(request.user, "language", None)
+        if language and language != translation.get_language():
+            url = translate_url(url, language)
+        return url
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

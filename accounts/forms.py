@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from marketplace.lazytext import lazy_interpolate
+
 from .models import TIME_ZONE_CHOICES
 
 
@@ -67,8 +69,10 @@ class ProfileForm(forms.Form):
     avatar = forms.FileField(
         label=_("Avatar"),
         required=False,
-        help_text=_("JPEG, PNG, WebP or GIF, up to %(mb)s MB. It is cropped to a square.")
-        % {"mb": settings.AVATAR_MAX_BYTES // (1024 * 1024)},
+        help_text=lazy_interpolate(
+            _("JPEG, PNG, WebP or GIF, up to %(mb)s MB. It is cropped to a square."),
+            {"mb": settings.AVATAR_MAX_BYTES // (1024 * 1024)},
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     remove_avatar = forms.BooleanField(label=_("Remove the current avatar"), required=False)
@@ -77,8 +81,3 @@ class ProfileForm(forms.Form):
         avatar = self.cleaned_data.get("avatar")
         # ClearableFileInput returns False for "clear"; we use our own checkbox instead.
         return avatar or None
-
-
-class LanguageForm(forms.Form):
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
-    next = forms.CharField(required=False)

@@ -1,28 +1,39 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+
+from .services import user_set_language
 
 
-class UserLanguageMiddleware:
-    """Pick the page language: the signed-in user's saved choice, else the language
-    cookie, else Russian. The browser's Accept-Language is not consulted on purpose:
-    the site is Russian unless the person switched it."""
+class LanguageMiddleware:
+    """The page's language is in its address: `/en/...` is English, every other address
+    Russian (`i18n_patterns` without a prefix for the default). Nothing else is consulted:
+    not a cookie, not the browser's Accept-Language, not the account. So two visitors of one
+    address always get the same page, and the response varies on nothing but the address.
+
+    A signed-in person's account remembers the language of the pages they read (their
+    emails are written in it, and logging in on another device takes them back to it:
+    `accounts.adapters.AccountAdapter.get_login_redirect_url`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = dict(settings.LANGUAGES)
 
     def __call__(self, request):
-        language = None
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language in self.supported:
-            language = user.language
-        if language is None:
-            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-            language = cookie if cookie in self.supported else settings.LANGUAGE_CODE
-        translation.activate(language)
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        # The page is rendered inside get_response; the language of the thread is left as it
+        # was, so nothing after the response (a test, an eager task) inherits the page's.
+        with translation.override(language):
+            response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.language != language
+            and request.method == "GET"
+            and response.status_code == 200
+            and not request.headers.get("HX-Request")
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            user_set_language(user=user, language=language)
         response.headers.setdefault("Content-Language", language)
         return response

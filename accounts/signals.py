@@ -1,19 +1,17 @@
-"""Forget a person's cached header (name, avatar, role) when their account or profile changes."""
+"""Forget the cached fragments that show a person to others (name, avatar, headline, level,
+last seen: the seller card on gig pages) when their account or profile changes."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from marketplace.templatetags.ui import chrome_forget_person
+from marketplace import fragments
 
 from .models import Profile, User
 
 
 def _forget(user_id: int | None) -> None:
-    if user_id is None:
-        return
-    chrome_forget_person(user_id)
-    transaction.on_commit(lambda: chrome_forget_person(user_id))
+    if user_id is not None:
+        fragments.generation_bump(fragments.person_group(user_id))
 
 
 @receiver(post_save, sender=User)

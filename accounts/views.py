@@ -1,17 +1,13 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
 from marketplace.images import ImageRejected
 
-from .forms import LanguageForm, ProfileForm
+from .forms import ProfileForm
 from .selectors import user_get_public
 from .services import (
     PROFILE_FIELDS,
@@ -19,7 +15,6 @@ from .services import (
     profile_update,
     seller_activate,
     seller_deactivate,
-    user_set_language,
 )
 
 
@@ -69,29 +64,3 @@ def selling_switch_view(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:settings")
-
-
-@require_POST
-def language_switch_view(request):
-    """Switch the site language: kept in a cookie, and on the account when signed in."""
-    form = LanguageForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest(_("Unknown language."))
-    language = form.cleaned_data["language"]
-    next_url = form.cleaned_data["next"] or request.headers.get("referer") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    if request.user.is_authenticated:
-        user_set_language(user=request.user, language=language)
-    translation.activate(language)
-    response = HttpResponseRedirect(next_url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        samesite="Lax",
-    )
-    return response

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CommaListField
 from accounts.models import SellerLevel
+from marketplace.lazytext import lazy_interpolate
 
 from .models import Category, GigQuestion
 from .selectors import DAYS_CHOICES, SORTS
@@ -27,7 +28,7 @@ class CatalogFilterForm(forms.Form):
         empty_value=None,
         required=False,
         choices=[("", _("Any"))]
-        + [(d, _("Up to %(n)s days") % {"n": d} if d > 1 else _("Up to 1 day")) for d in DAYS_CHOICES],
+        + [(d, lazy_interpolate(_("Up to %(n)s days"), {"n": d}) if d > 1 else _("Up to 1 day")) for d in DAYS_CHOICES],
     )
     level = forms.ChoiceField(label=_("Seller level"), required=False, choices=[("", _("Any")), *SellerLevel.choices])
     rating = forms.TypedChoiceField(

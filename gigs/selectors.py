@@ -34,13 +34,6 @@ from .search import SEARCH_CONFIG
 
 CATEGORY_TREE_CACHE_KEY = "gigs:category-tree:v1"
 CATEGORY_COUNTS_CACHE_KEY = "gigs:category-counts:v1"
-CATEGORY_MENU_CACHE_SECONDS = 30
-
-
-def category_menu_key(language: str) -> str:
-    return f"{CATEGORY_TREE_CACHE_KEY}:menu:{language}"
-
-
 CATALOG_COUNT_CACHE_KEY = "gigs:catalog-count:v2"
 
 SORTS = ("relevance", "rating", "price_asc", "price_desc", "newest")

@@ -1,33 +1,32 @@
-"""Forget what is cached about the catalog when it changes: a gig's anonymous page when the gig
-or one of its parts changes, the category tree and the header's menu when a category does."""
+"""Forget the cached fragments of the catalog when what they show changes without a timestamp
+of its own in their keys: a gig's parts (images, packages, extras, FAQ) and its reviews, and
+the category tree (marketplace/fragments.py)."""
 
-from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from marketplace.pagecache import page_cache_forget
-from marketplace.templatetags.ui import chrome_forget_all
+from marketplace import fragments
 
 from .models import Category, Gig, GigExtra, GigFaq, GigImage, GigPackage
-from .selectors import CATEGORY_TREE_CACHE_KEY, category_menu_key
-
-GIG_PAGE = "gig"
+from .selectors import CATEGORY_TREE_CACHE_KEY
 
 
-def gig_page_forget(gig_id: int | None) -> None:
-    """After the transaction commits (so the next render reads the new rows), and now."""
-    if gig_id is None:
-        return
-    page_cache_forget(GIG_PAGE, gig_id)
-    transaction.on_commit(lambda: page_cache_forget(GIG_PAGE, gig_id))
+def gig_group(gig_id: int) -> str:
+    """The gig page's fragments: a new thumbnail or a seller's reply moves no `updated_at`."""
+    return f"gig:{gig_id}"
+
+
+def gig_fragments_forget(gig_id: int | None) -> None:
+    if gig_id is not None:
+        fragments.generation_bump(gig_group(gig_id))
 
 
 @receiver(post_save, sender=Gig)
 @receiver(post_delete, sender=Gig)
 def _gig_changed(sender, instance, **kwargs):
-    gig_page_forget(instance.pk)
+    gig_fragments_forget(instance.pk)
 
 
 @receiver(post_save, sender=GigImage)
@@ -39,19 +38,14 @@ def _gig_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=GigFaq)
 @receiver(post_delete, sender=GigFaq)
 def _gig_part_changed(sender, instance, **kwargs):
-    gig_page_forget(instance.gig_id)
+    gig_fragments_forget(instance.gig_id)
 
 
 def category_cache_forget() -> None:
-    local = [category_menu_key(code) for code, _label in settings.LANGUAGES]
-
-    def forget():
-        cache.delete(CATEGORY_TREE_CACHE_KEY)
-        caches["local"].delete_many(local)
-        chrome_forget_all()  # the menu is in every header
-
-    forget()
-    transaction.on_commit(forget)
+    """The tree (shared cache) and every fragment that shows categories, in every process."""
+    cache.delete(CATEGORY_TREE_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CATEGORY_TREE_CACHE_KEY))
+    fragments.generation_bump(fragments.CATEGORIES)
 
 
 @receiver(post_save, sender=Category)

@@ -7,20 +7,20 @@ from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.forms import formset_factory
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from marketplace import fragments
 from marketplace.errors import DomainError
+from marketplace.fragments import fragment_key
 from marketplace.images import ImageRejected
-from marketplace.pagecache import page_cache_get, page_cache_render
 
 from . import selectors, services
 from .forms import (
@@ -33,7 +33,7 @@ from .forms import (
     QuestionForm,
 )
 from .models import Gig, GigQuestion
-from .signals import GIG_PAGE
+from .signals import gig_group
 
 
 @require_GET
@@ -84,37 +84,31 @@ CARD_CACHE_SECONDS = 600
 RESULTS_CACHE_SECONDS = 60
 
 
-# The favourite buttons' forms carry the CSRF token: the kept rendering holds this stand-in
-# (letters and digits, left alone by escaping) and each response gets the visitor's own token.
-RESULTS_CSRF_STANDIN = "resultsSTANDINcsrf7b3"
-
-
 def _results_html(request, context) -> str:
-    """The listing's results (count, cards, pages) as HTML, kept in the process and keyed on
-    everything it shows: the address (filters, page token), each card's key (the gig's id,
-    `updated_at` and rating), the next and previous tokens and the count, and for a
-    signed-in person what each card's favourite button shows (none on their own gigs,
-    saved or not), not who they are: people whose buttons look the same share one
-    rendering, and the CSRF token is put in per response. New data makes a new key, so
-    nothing stale is served; the page's query still runs every time."""
+    """The listing's results (count, cards, pages) as HTML.
+
+    A visitor who is not signed in sees nothing of their own here, so their rendering is
+    kept in the process and shared, keyed on everything it shows: the address (filters,
+    page token), each card's key (the gig's id, `updated_at` and rating), the next and
+    previous tokens and the count. New data makes a new key, so nothing stale is served;
+    the page's query still runs every time. A signed-in person's results carry their own
+    favourite buttons (forms with their CSRF token), so they are rendered for them each
+    time, from the cached cards."""
     page = context["page"]
-    language = get_language()
-    buttons = None
     if request.user.is_authenticated:
-        favorites, me = context["favorite_ids"], request.user.pk
-        buttons = "".join("o" if gig.seller_id == me else "s" if gig.pk in favorites else "-" for gig in page.gigs)
+        with_card_html(page.gigs)
+        return render_to_string("gigs/_catalog_results.html", context, request)
+    language = get_language()
     parts = (
-        request.get_full_path(), language, [card_cache_key(gig, language) for gig in page.gigs], buttons,
+        request.get_full_path(), language, [card_cache_key(gig, language) for gig in page.gigs],
         page.next_token, page.previous_token, page.capped, context["count"], context["filtered"],
     )  # fmt: skip
-    key = "gigs:results:v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = fragment_key("catalog_results", hashlib.sha256(repr(parts).encode()).hexdigest())
     html = caches["local"].get(key)
     if html is None:
         with_card_html(page.gigs)
-        html = render_to_string("gigs/_catalog_results.html", {**context, "csrf_token": RESULTS_CSRF_STANDIN}, request)
+        html = render_to_string("gigs/_catalog_results.html", context, request)
         caches["local"].set(key, html, RESULTS_CACHE_SECONDS)
-    if RESULTS_CSRF_STANDIN in html:
-        html = html.replace(RESULTS_CSRF_STANDIN, get_token(request))
     return mark_safe(html)  # noqa: S308 - our own (autoescaping) template's output
 
 
@@ -160,34 +154,26 @@ def with_card_html(gigs) -> None:
 
 @require_GET
 def gig_detail_view(request, gig_id, slug=None):
-    # Visitors who are not signed in share one rendering per language (marketplace/pagecache.py);
-    # it exists only for a public gig and is forgotten when the gig changes (gigs/signals.py).
-    cached = page_cache_get(request, GIG_PAGE, gig_id)
-    if cached is not None:
-        services.gig_register_view(gig_id=gig_id)
-        return cached
     gig = selectors.gig_get_for_viewer(gig_id=gig_id, user=request.user)
     if slug != gig.slug and gig.is_public:
         return redirect("gigs:detail", gig_id=gig.pk, slug=gig.slug, permanent=True)
     if gig.is_public and request.user.pk != gig.seller_id:
         services.gig_register_view(gig_id=gig.pk)
-
-    def render_page(extra: dict):
-        more = selectors.gigs_more_from_seller(gig=gig)
-        with_card_html(more)
-        # Packages, extras, FAQ and images are read by the template inside cached fragments:
-        # while those are cached, the page does not query them.
-        context = {
-            "gig": gig,
-            "more": more,
-            "favorite_ids": selectors.favorite_ids(user=request.user, gigs=[gig, *more]),
-            "is_owner": request.user.pk == gig.seller_id,
-        }
-        return render(request, "gigs/gig_detail.html", {**context, **extra})
-
-    if gig.is_public:
-        return page_cache_render(request, GIG_PAGE, gig.pk, render_page)
-    return render_page({})
+    # The generations of every fragment on the page, in one round trip (gig_detail.html).
+    fragments.generations(
+        fragments.CATEGORIES, gig_group(gig.pk), fragments.person_group(gig.seller_id), request=request
+    )
+    more = selectors.gigs_more_from_seller(gig=gig)
+    with_card_html(more)
+    # Packages, extras, FAQ and images are read by the template inside cached fragments:
+    # while those are cached, the page does not query them.
+    context = {
+        "gig": gig,
+        "more": more,
+        "favorite_ids": selectors.favorite_ids(user=request.user, gigs=[gig, *more]),
+        "is_owner": request.user.pk == gig.seller_id,
+    }
+    return render(request, "gigs/gig_detail.html", context)
 
 
 @require_POST
@@ -340,12 +326,13 @@ def gig_editor_view(request, gig_id=None):
     )
 
 
+# Lazy: the message is put in the language of the request that shows it, not of the import.
 GIG_ACTIONS = {
-    "submit": (services.gig_submit, _("The gig is sent to moderation.")),
-    "pause": (services.gig_pause, _("The gig is paused: clients no longer see it.")),
-    "resume": (services.gig_resume, _("The gig is active again.")),
-    "duplicate": (services.gig_duplicate, _("A copy is saved as a draft.")),
-    "delete": (services.gig_delete_draft, _("The draft is deleted.")),
+    "submit": (services.gig_submit, gettext_lazy("The gig is sent to moderation.")),
+    "pause": (services.gig_pause, gettext_lazy("The gig is paused: clients no longer see it.")),
+    "resume": (services.gig_resume, gettext_lazy("The gig is active again.")),
+    "duplicate": (services.gig_duplicate, gettext_lazy("A copy is saved as a draft.")),
+    "delete": (services.gig_delete_draft, gettext_lazy("The draft is deleted.")),
 }
 
 

@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -11,18 +12,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = settings.MARKETPLACE_NAME
 admin.site.site_title = settings.MARKETPLACE_NAME
 
+# Not pages: the same in every language.
 urlpatterns = [
-    path("", views.home_view, name="home"),
     path("healthz", views.healthz_view, name="healthz"),
-    path("admin/", admin.site.urls),
-    path("accounts/", include("allauth.urls")),
-    path("", include("accounts.urls")),
-    path("", include("reviews.urls")),  # before gigs: /gig/<id>/reviews/ is not a slug
-    path("", include("gigs.urls")),
-    path("", include("messaging.urls")),
-    path("", include("buyer_requests.urls")),
-    path("", include("orders.urls")),
-    path("", include("escrow.urls")),
 ]
 
 if settings.BENCH_BASELINES:
@@ -34,3 +26,19 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>(avatars|gigs)/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+# Pages: Russian at /..., English at /en/... The language is in the address, so a page's
+# address alone says what it shows a visitor, and any cache can keep it (README, "What is cached").
+urlpatterns += i18n_patterns(
+    path("", views.home_view, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("reviews.urls")),  # before gigs: /gig/<id>/reviews/ is not a slug
+    path("", include("gigs.urls")),
+    path("", include("messaging.urls")),
+    path("", include("buyer_requests.urls")),
+    path("", include("orders.urls")),
+    path("", include("escrow.urls")),
+    prefix_default_language=False,
+)

@@ -8,9 +8,10 @@ language and time zone, the text shown (a system line's text is translated and n
 the actor), the sender's name, the quoted gig's title and price, and an offer's status
 and order. When any of them changes the key changes, and the old entry simply expires.
 
-Kept out of the cached HTML:
-- the read tick of my messages (it turns when the other person reads): the fragment holds
-  `TICK_MARKER` where it goes;
+The read tick of my messages is in the key too (sent or read): a message has two fragments
+at most, and the poll turns the tick on the page itself.
+
+Kept out of the cached HTML, so nothing is ever put into a fragment after it is read:
 - an offer still waiting for an answer: its buttons are forms with the reader's CSRF
   token, so it is rendered on every view (a thread has few of them).
 
@@ -41,8 +42,6 @@ MESSAGE_TEMPLATE = "messaging/_message.html"
 # Templates whose markup ends up in a message's fragment: their sources are part of the
 # key, so a deploy that changes them never serves the old markup.
 FRAGMENT_TEMPLATES = (MESSAGE_TEMPLATE, "messaging/_custom_offer.html")
-# Escaped text can never contain "<", so no message text can fake the marker.
-TICK_MARKER = "<!--tick-->"
 
 
 def tick_html(message_id: int, *, seen: bool, oob: bool = False) -> SafeString:
@@ -88,8 +87,6 @@ def messages_html(messages: list[Message], *, viewer: User, read_only: bool, req
             html = template.render(render_context)
             if key is not None:
                 fresh[key] = html
-        if TICK_MARKER in html:
-            html = html.replace(TICK_MARKER, tick_html(message.pk, seen=message.seen), 1)
         parts.append(html)
     if fresh:
         _cache_set_many(fresh)
@@ -112,7 +109,8 @@ def _key(message: Message, *, viewer: User, read_only: bool, version: str, conte
     gig = message.gig if message.gig_id else None
     offer = _offer(message)
     varying = (
-        context["language"], context["tz"], read_only, message.is_mine, message.is_masked,
+        context["language"], context["tz"], read_only, message.is_mine, message.is_mine and message.seen,
+        message.is_masked,
         message.hidden_from_partner, message.shown_text,
         message.sender.display_name if message.sender_id else "",
         (gig.pk, gig.title, str(gig.price_from)) if gig is not None else None,

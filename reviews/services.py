@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Profile, SellerLevel, User
 from gigs.models import Gig
-from gigs.signals import gig_page_forget
+from gigs.signals import gig_fragments_forget
 from marketplace.errors import DomainError
 from messaging.selectors import first_response_minutes
 from orders.models import Order
@@ -118,6 +118,7 @@ def review_reply(*, review_id: int, seller: User, text: str) -> Review:
         review.reply = text
         review.replied_at = timezone.now()
         review.save(update_fields=["reply", "replied_at", "updated_at"])
+        gig_fragments_forget(review.gig_id)  # the reply shows on the gig page
     return review
 
 
@@ -181,7 +182,7 @@ def _refresh_aggregates(order: Order) -> None:
     if order.gig_id:
         row = visible.filter(gig_id=order.gig_id, role=Review.Role.BUYER).aggregate(avg=Avg("rating"), n=Count("id"))
         Gig.objects.filter(pk=order.gig_id).update(rating_avg=_avg(row["avg"]), rating_count=row["n"])
-        gig_page_forget(order.gig_id)
+        gig_fragments_forget(order.gig_id)
     seller_row = visible.filter(subject_id=order.seller_id, role=Review.Role.BUYER).aggregate(
         avg=Avg("rating"), n=Count("id")
     )

@@ -1,5 +1,6 @@
 """Every visible string is translated: the Russian catalog is complete and up to date."""
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
 RU_PO = ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.po"
@@ -46,3 +48,89 @@ def test_catalog_holds_every_string_in_the_code(tmp_path):
     fresh = {m.id for m in _catalog(work / "locale" / "ru" / "LC_MESSAGES" / "django.po") if m.id}
     committed = {m.id for m in _catalog(RU_PO) if m.id}
     assert sorted(map(str, fresh - committed)) == []
+
+
+# --- text built at import time -------------------------------------------------------------
+
+APPS = ("marketplace", "accounts", "gigs", "orders", "escrow", "reviews", "messaging", "buyer_requests")
+GETTEXT_EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
+GETTEXT_ANY = GETTEXT_EAGER | {"gettext_lazy", "ngettext_lazy", "pgettext_lazy", "npgettext_lazy"}
+
+
+def _translation_names(tree) -> tuple[set[str], set[str]]:
+    eager, every = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            for alias in node.names:
+                if alias.name in GETTEXT_ANY:
+                    every.add(alias.asname or alias.name)
+                if alias.name in GETTEXT_EAGER:
+                    eager.add(alias.asname or alias.name)
+    return eager, every
+
+
+def _import_time_nodes(body):
+    """Every expression that runs when the module is imported: module and class bodies,
+    not function bodies or lambdas."""
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if isinstance(statement, ast.ClassDef):
+            yield from _import_time_nodes(statement.body)
+            continue
+        stack = [statement]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            yield node
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _is_call_to(node, names: set[str]) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
+
+
+def test_no_text_is_translated_when_a_module_is_imported():
+    """A string translated at import time comes out in whatever language was active then:
+    the English catalog showed "До 3 дней" and the English settings page a Russian avatar
+    hint. Module and class level text must stay lazy: no eager gettext, and no `%`,
+    `.format()`, f-string or `str()` applied to a lazy string there."""
+    found = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            eager, every = _translation_names(tree)
+            if not every:
+                continue
+            for node in _import_time_nodes(tree.body):
+                bad = (
+                    _is_call_to(node, eager)
+                    or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_call_to(node.left, every))
+                    or (isinstance(node, ast.Attribute) and node.attr == "format" and _is_call_to(node.value, every))
+                    or (isinstance(node, ast.JoinedStr) and any(_is_call_to(v, every) for v in ast.walk(node)))
+                    or (_is_call_to(node, {"str"}) and any(_is_call_to(a, every) for a in node.args))
+                )
+                if bad:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "prefix", "expected", "foreign"),
+    [("en", "/en", "Up to 3 days", "До 3 дней"), ("ru", "", "До 3 дней", "Up to 3 days")],
+)
+def test_import_time_texts_follow_the_page_language(client, language, prefix, expected, foreign):
+    from tests.factories import UserFactory
+
+    for other in ("ru", "en"):  # whichever language was active when the modules were loaded
+        with translation.override(other):
+            page = client.get(f"{prefix}/catalog/").content.decode()
+        assert expected in page and foreign not in page
+    client.force_login(UserFactory())
+    settings_page = client.get(f"{prefix}/settings/").content.decode()
+    hint = {"en": "It is cropped to a square.", "ru": "JPEG, PNG, WebP или GIF"}[language]
+    assert hint in settings_page

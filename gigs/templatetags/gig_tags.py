@@ -3,12 +3,10 @@ import re
 import markdown as md
 import nh3
 from django import template
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
-from gigs.selectors import CATEGORY_MENU_CACHE_SECONDS, category_menu_key, category_tree
+from gigs.selectors import category_tree
 
 register = template.Library()
 
@@ -38,13 +36,7 @@ def render_description(text: str) -> str:
 
 @register.simple_tag
 def category_menu() -> str:
-    """The header's category menu, the same on every page: rendered once per language and kept
-    in the process (the "local" cache) until a category changes here (gigs/signals.py) or for
-    half a minute."""
-    key = category_menu_key(get_language())
-    html = caches["local"].get(key)
-    if html is None:
-        tree = category_tree()
-        html = render_to_string("gigs/_category_menu.html", {"category_tree": tree}) if tree else ""
-        caches["local"].set(key, html, CATEGORY_MENU_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own template's output
+    """The header's category menu, rendered from the cached tree with nothing of the page in
+    its context: `_header.html` keeps it per language and categories' generation."""
+    tree = category_tree()
+    return render_to_string("gigs/_category_menu.html", {"category_tree": tree}) if tree else ""

@@ -1,17 +1,16 @@
-"""Template helpers shared by every page: Bootstrap widgets, safe `next` links, the cached header and footer."""
+"""Template helpers shared by every page: Bootstrap widgets, money, the language links, fragment generations."""
 
 import functools
-from urllib.parse import quote
 
 from django import forms, template
 from django.conf import settings
-from django.core.cache import caches
-from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.utils.html import escape
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from marketplace import fragments
 
 register = template.Library()
 
@@ -98,86 +97,42 @@ def get_item(mapping, key):
     return (mapping or {}).get(key)
 
 
-# --- the header and the footer -------------------------------------------------------------
-
-# Stand-ins for what differs per request in the header and footer; letters and digits only,
-# so escaping and URL-encoding leave them as they are.
-_CHROME_Q = "chromeSTANDINq8c1"
-_CHROME_PATH = "chromeSTANDINpath5d2"
-_CHROME_NEXT = "chromeSTANDINnext9e4"
-_CHROME_CSRF = "chromeSTANDINcsrf3a7"
-# A signed-in person's counters: stand-in -> the small template that renders it per request.
-CHROME_SLOTS = {
-    "slot_buying": ("chromeSLOTbuying6f1", "orders/_header_badge_buying.html"),
-    "slot_selling": ("chromeSLOTselling2b8", "orders/_header_badge_selling.html"),
-    "slot_unread": ("chromeSLOTunread4c9", "messaging/_unread_badge.html"),
-}
-CHROME_CACHE_SECONDS = 30
-CHROME_TEMPLATES = ("_header.html", "_footer.html")
-# The header shows who is signed in (name, avatar, menu): one copy per person.
-CHROME_PER_PERSON = ("_header.html",)
-
-
-_generation = 0
-
-
-def chrome_key(template_name: str, language: str, user_id: int | None = None) -> str:
-    person = f":user:{user_id}" if user_id and template_name in CHROME_PER_PERSON else ""
-    return f"chrome:v1:{_generation}:{template_name}:{language}{person}"
-
-
-def chrome_forget_all() -> None:
-    """Forget every header and footer in this process (the category menu in them changed)."""
-    global _generation
-    _generation += 1
-
-
-def chrome_forget_person(user_id: int) -> None:
-    """Forget a person's header in this process (their name, avatar or role changed)."""
-    caches["local"].delete_many(
-        [chrome_key(name, code, user_id) for name in CHROME_PER_PERSON for code, _label in settings.LANGUAGES]
-    )
+# --- the header, the footer and the language links -------------------------------------------
 
 
 @register.simple_tag(takes_context=True)
-def chrome(context, template_name: str) -> str:
-    """The header or the footer, the same on every page but for the search words, the page's
-    address, the CSRF token and a signed-in person's counters: rendered once per language
-    (and person, for the header) with stand-ins, kept in the process (the "local" cache,
-    30 s), and the stand-ins replaced per request; the counters are counted per request.
-    A category change forgets them (gigs/signals.py), a change of the person theirs
-    (accounts/signals.py)."""
+def generation(context, *parts) -> int:
+    """The generation of a group of cached fragments (marketplace/fragments.py), for a
+    `{% cache %}` key: `{% generation "categories" as gen %}`, `{% generation "gig" gig.pk as gen %}`."""
+    return fragments.generation(":".join(str(part) for part in parts), request=context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """This page in every language: the switch's links and the `hreflang` alternates.
+
+    The language is in the address (`/en/...`; Russian has no prefix), so switching is a
+    plain link that any cache can keep: no form, no cookie, no CSRF token."""
     request = context.get("request")
-    template = context.template.engine.get_template(template_name)
-    if request is None:
-        values = {"q": "", "path": "/", "next": "/"}
-        values |= {name: _slot(context, slot) for name, (_standin, slot) in CHROME_SLOTS.items()}
-        with context.push(chrome=values):
-            return template.render(context)
-    user_id = request.user.pk if request.user.is_authenticated else None
-    key = chrome_key(template_name, get_language(), user_id)
-    html = caches["local"].get(key)
-    if html is None:
-        standins = {"q": _CHROME_Q, "path": _CHROME_PATH, "next": _CHROME_NEXT}
-        standins |= {name: standin for name, (standin, _slot_template) in CHROME_SLOTS.items()}
-        with context.push(chrome=standins, csrf_token=_CHROME_CSRF):
-            html = str(template.render(context))
-        caches["local"].set(key, html, CHROME_CACHE_SECONDS)
-    path = request.get_full_path()
-    html = html.replace(_CHROME_Q, escape(request.GET.get("q", ""))).replace(_CHROME_PATH, escape(path))
-    html = html.replace(_CHROME_NEXT, escape(quote(path)))
-    for standin, slot in CHROME_SLOTS.values():
-        if standin in html:
-            html = html.replace(standin, _slot(context, slot))
-    if _CHROME_CSRF in html:
-        # The page's token: the visitor's own, or the whole-page cache's stand-in for it.
-        token = context.get("csrf_token")
-        html = html.replace(_CHROME_CSRF, str(token) if token else get_token(request))
-    return mark_safe(html)  # noqa: S308 - our templates' output, the request's values escaped
-
-
-def _slot(context, template_name: str) -> str:
-    return mark_safe(context.template.engine.get_template(template_name).render(context))  # noqa: S308
+    current = get_language()
+    path = request.get_full_path() if request is not None else "/"
+    links = []
+    for code, label in settings.LANGUAGES:
+        url = translate_url(path, code)
+        if url == path and code != current:
+            # Not a page of ours (a 404): the other language's home page.
+            with translation.override(code):
+                url = reverse("home")
+        links.append(
+            {
+                "code": code,
+                "label": label,
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url) if request is not None else url,
+                "current": code == current,
+            }
+        )
+    return links
 
 
 @register.simple_tag

@@ -3,12 +3,9 @@
 import re
 
 from django import template
-from django.core.cache import caches
 from django.db.models import prefetch_related_objects
-from django.middleware.csrf import get_token
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from messaging import conf, selectors
@@ -77,54 +74,16 @@ def message_tick(message_id: int, seen: bool = False, oob: bool = False) -> str:
     return tick_html(message_id, seen=seen, oob=oob)
 
 
-# Stand-ins for what differs per conversation and per request in the writing area; letters
-# and digits only, so escaping leaves them as they are.
-_WRITE_POST_URL = "writeSTANDINpost4b7"
-_WRITE_OFFER_URL = "writeSTANDINoffer2c9"
-_WRITE_TO = "writeSTANDINto6e1"
-_WRITE_CSRF = "writeSTANDINcsrf8d3"
-WRITING_AREA_SECONDS = 30
-
-
 @register.simple_tag(takes_context=True)
 def writing_area(context) -> str:
-    """The box to write a message in (and a freelancer's custom offer form). Until something
-    is sent back to it, it is the same in every conversation but for its two addresses, the
-    other person's username and the CSRF token: rendered once per language and kind of
-    conversation with stand-ins, kept in the process (the "local" cache, 30 s; 2 ms a page
-    otherwise, for the form widgets' templates), and the stand-ins replaced per request. A
-    form sent back with its errors or a warning, or quoting a gig, is rendered as it is."""
+    """The box to write a message in (and a freelancer's custom offer form). The forms'
+    tags (their addresses, the other person's username, the CSRF token) are rendered for this
+    page; their fields, the same in every conversation until something is sent back to
+    them, are cached per language in the templates."""
     template = context.template.engine.get_template("messaging/_writing_area.html")
-    form = context["form"]
-    offer_url = context.get("offer_url") or ""
-    offer_form = CustomOfferForm() if offer_url else None
-    if form.is_bound or context.get("warning") or context.get("quoted_gig") or form["gig"].value():
-        with context.push(offer_form=offer_form):
-            return template.render(context)
-    key = ":".join(
-        str(part)
-        for part in (
-            "messaging:writing-area", get_language(), bool(offer_url), bool(context.get("unlocked")),
-            conf.max_length(), conf.max_attachments(), conf.attachment_max_bytes(),
-        )
-    )  # fmt: skip
-    html = caches["local"].get(key)
-    if html is None:
-        stand_ins = {
-            "post_url": _WRITE_POST_URL, "offer_url": _WRITE_OFFER_URL if offer_url else "",
-            "other": {"username": _WRITE_TO}, "csrf_token": _WRITE_CSRF, "offer_form": offer_form,
-        }  # fmt: skip
-        with context.push(**stand_ins):
-            html = str(template.render(context))
-        caches["local"].set(key, html, WRITING_AREA_SECONDS)
-    token = context.get("csrf_token")
-    html = (
-        html.replace(_WRITE_POST_URL, escape(context["post_url"]))
-        .replace(_WRITE_OFFER_URL, escape(offer_url))
-        .replace(_WRITE_TO, escape(context["other"].username))
-        .replace(_WRITE_CSRF, str(token) if token else get_token(context["request"]))
-    )
-    return mark_safe(html)  # noqa: S308 - our template's output, the request's values escaped
+    offer_form = CustomOfferForm() if context.get("offer_url") else None
+    with context.push(offer_form=offer_form):
+        return template.render(context)
 
 
 @register.inclusion_tag("messaging/_order_thread_panel.html", takes_context=True)

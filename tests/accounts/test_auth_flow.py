@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def _link_from_last_email(pattern: str) -> str:
     body = mail.outbox[-1].body
-    match = re.search(r"https?://[^/\s]+(" + pattern + r"[^\s]*)", body)
+    match = re.search(r"https?://[^/\s]+((?:/en)?" + pattern + r"[^\s]*)", body)
     assert match, body
     return match.group(1)
 
@@ -113,7 +113,7 @@ def test_wrong_password_is_rate_limited(client):
 
 
 def test_admin_login_goes_through_allauth(client):
-    response = client.get("/admin/", follow=True)
+    response = client.get("/en/admin/", follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("account_login") + "?next=")
     assert response.status_code == 200
 

@@ -46,7 +46,7 @@ def test_starting_a_payment_sends_the_buyer_to_the_hosted_page(user):
     payment = started.payment
     assert payment.status == Payment.Status.PENDING and payment.provider == "sandbox"
     assert payment.provider_payment_id.startswith("sbx_")
-    assert started.redirect_url == f"/payments/sandbox/{payment.pk}/"
+    assert started.redirect_url == f"/en/payments/sandbox/{payment.pk}/"  # in the buyer's language
     assert payment.next_url == "/orders/42/"
     assert balance(user) == rub(0)
 
