@@ -309,12 +309,12 @@ def test_search_words_and_addresses_render_escaped_in_place(world, value, signed
         from django.utils.html import escape
 
         assert value_attr == escape(value)
-        if "{% csrf_token %}" == value:
+        if value == "{% csrf_token %}":
             assert "{% csrf_token %}" in page  # left as text, never run
 
 
 def test_seller_text_is_shown_as_written_whoever_reads_it(world):
-    text = " ".join(HOSTILE + ["__page-cache-csrf-token__"])
+    text = " ".join([*HOSTILE, "__page-cache-csrf-token__"])
     world.gig.description = f"Portfolio notes: {text} and more text to make it long enough to be a description."
     world.gig.save()
     url = f"/gig/{world.gig.pk}/{world.gig.slug}/"

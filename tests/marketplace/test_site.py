@@ -4,7 +4,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
 
