@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check install messages migrate setup demo worker beat web bench clean
+.PHONY: run test lint check install messages migrate setup demo worker beat web proxy bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ worker: setup
 
 beat: setup
 	DEBUG=1 $(BIN)/celery -A marketplace beat --loglevel=INFO
+
+# nginx (your system's package) in front of `make web`, with the configuration docker compose
+# uses (deploy/nginx/): static and public media from disk, visitors' pages micro-cached.
+PROXY_PORT ?= 8080
+proxy: setup
+	DEBUG=1 $(PY) manage.py collectstatic --noinput -v0
+	$(PY) deploy/nginx/render.py --listen $(HOST):$(PROXY_PORT) --upstream $(HOST):$(PORT) > var/nginx-command
+	@echo "  The proxy is at http://$(HOST):$(PROXY_PORT)/ in front of http://$(HOST):$(PORT)/ (run make web beside it)."
+	sh var/nginx-command
 
 test: messages
 	TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
