@@ -43,7 +43,7 @@ def session_for(user: User) -> dict:
     store.create()
     csrf = get_random_string(32)
     cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
-    return {"user_id": user.pk, "cookie": cookie, "csrf": csrf}
+    return {"user_id": user.pk, "name": user.display_name, "cookie": cookie, "csrf": csrf}
 
 
 def catalog_paths() -> list[str]:

@@ -87,6 +87,12 @@ def manage(args, *command: str, check: bool = True) -> subprocess.CompletedProce
 def preflight(args) -> None:
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL (SQLite is not supported).")
+    if shutil.which("nginx") is None:
+        if os.geteuid() == 0 and shutil.which("apt-get"):
+            log("nginx is missing: apt-get install -y nginx-light")
+            subprocess.run(["apt-get", "install", "-y", "nginx-light"], check=True, stdout=subprocess.DEVNULL)  # noqa: S607
+        else:
+            sys.exit("nginx is missing: install it (Debian/Ubuntu: sudo apt-get install -y nginx-light) and run again.")
     if shutil.which("wrk") is None:
         if os.geteuid() == 0 and shutil.which("apt-get"):
             log("wrk is missing: apt-get install -y wrk")
@@ -155,6 +161,47 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.log_file.close()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Proxy:
+    """Debian's nginx with the committed configuration (deploy/nginx/), in front of the server:
+    the visitors' rows through it show what a deployment serves from its micro-cache."""
+
+    def __init__(self, args, server: Server, workdir: Path):
+        self.args = args
+        self.server = server
+        self.workdir = workdir
+        self.port = free_port()
+        self.process = None
+
+    def __enter__(self):
+        sys.path.insert(0, str(ROOT / "deploy" / "nginx"))
+        import render
+
+        var = Path(self.args.var_dir)
+        config = render.render(out=self.workdir / "nginx", listen=f"{HOST}:{self.port}",
+                               upstream=f"{HOST}:{self.server.port}", static_root=var / "static",
+                               media_root=var / "media")  # fmt: skip
+        OURS["proxy"] = f"-p {config.parent}"
+        self.process = subprocess.Popen(render.command(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{self.port}/bench/hello", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        self.stop()
+        sys.exit("nginx did not answer within 20 s.")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
 
     def __exit__(self, *exc):
         self.stop()
@@ -237,7 +284,8 @@ class Bench:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
-    def wrk(self, paths: Path, *, connections: int | None = None, duration: float | None = None) -> dict:
+    def wrk(self, paths: Path, *, connections: int | None = None, duration: float | None = None,
+            port: int | None = None) -> dict:  # fmt: skip
         connections = connections or self.args.connections
         duration = duration or self.args.duration
         command = [
@@ -249,7 +297,7 @@ class Bench:
             "-s",
             str(ROOT / "bench" / "wrk_paths.lua"),
         ]
-        command += [f"http://{self.host_header}", "--", str(paths)]
+        command += [f"http://{HOST}:{port}" if port else f"http://{self.host_header}", "--", str(paths)]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
         percentiles = {int(p): _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+\w+)", output, re.M)}
@@ -279,12 +327,14 @@ class Bench:
                 log(f"  {label}: other processes used {result['noise']:.0%} of the CPUs, measuring again")
         return best
 
-    def closed_rounds(self, series: dict[str, Path], rounds: int | None = None) -> dict[str, dict]:
-        """Alternate the series round by round; keep each one's median of every figure."""
+    def closed_rounds(self, series: dict[str, Path], rounds: int | None = None, ports: dict | None = None) -> dict:
+        """Alternate the series round by round; keep each one's median of every figure.
+        `ports` sends some series elsewhere than the server (the proxy)."""
+        ports = ports or {}
         runs: dict[str, list[dict]] = {name: [] for name in series}
         for round_number in range(rounds or self.args.rounds):
             for name, paths in series.items():
-                result = self.quiet(lambda paths=paths: self.wrk(paths), name)
+                result = self.quiet(lambda paths=paths, name=name: self.wrk(paths, port=ports.get(name)), name)
                 runs[name].append(result)
                 log(f"  round {round_number + 1} {name}: {result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms")
         return {name: _median_of(results) for name, results in runs.items()}
@@ -382,8 +432,10 @@ def run_scenarios(bench: Bench, groups: tuple[str, ...] = GROUPS) -> list[dict]:
 
 
 # The issue's order of the table.
-TABLE_ORDER = ("Catalog", "Deep", "Result count", "Search, rare", "Search, 1%", "Search, 5%", "Search, 50%", "Gig page",
-               "Order placement", "Message thread", "Raw-SQL")  # fmt: skip
+TABLE_ORDER = (
+    "Catalog with", "Catalog, signed in", "Catalog through", "Deep", "Result count", "Search, rare", "Search, 1%",
+    "Search, 5%", "Search, 50%", "Gig page through", "Gig page", "Order placement", "Message thread", "Raw-SQL",
+)  # fmt: skip
 
 
 def pages_group(bench: Bench, paths: dict) -> list[dict]:
@@ -394,17 +446,22 @@ def pages_group(bench: Bench, paths: dict) -> list[dict]:
         "catalog": bench.paths_file("catalog", catalog),
         "gig page": bench.paths_file("gig", paths["gig"]),
         "raw gig page": bench.paths_file("raw-gig", paths["raw gig"]),
-        # For the record, not a target: a signed-in person's catalog (favourite buttons, a
-        # header of their own) gets none of the parts shared by visitors who are not signed in.
+        # A signed-in person's catalog: favourite buttons and a header of their own, rendered for
+        # them (only the cards are shared). Two people, alternating.
         "catalog, signed in": bench.paths_file(
-            "catalog-signed-in", [f"{p}\t{bench.plan['placement'][0]['cookie']}" for p in catalog]
+            "catalog-signed-in",
+            [f"{p}\t{bench.plan['placement'][i % 2]['cookie']}" for i, p in enumerate(catalog)],
         ),
+        # Visitors through the proxy (deploy/nginx/): their pages come from its micro-cache.
+        "catalog via proxy": bench.paths_file("catalog-proxy", catalog),
+        "gig page via proxy": bench.paths_file("gig-proxy", paths["gig"]),
         "search (all classes)": bench.paths_file("search", search_paths),
         "raw search (all classes)": bench.paths_file("raw-search", ["/bench/raw" + p for p in search_paths]),
     }
     scenarios = []
     log("throughput: hello, catalog, gig page and search against their baselines (closed loop)")
-    closed = bench.closed_rounds(files)
+    proxied = {"catalog via proxy": bench.proxy.port, "gig page via proxy": bench.proxy.port}
+    closed = bench.closed_rounds(files, ports=proxied)
     hello, raw_catalog, page = closed["hello"], closed["raw catalog"], closed["catalog"]
 
     log("latency: catalog with and without its result count (open loop at 50% of the catalog's maximum)")
@@ -477,17 +534,106 @@ def pages_group(bench: Bench, paths: dict) -> list[dict]:
             noise=max(raw_catalog["noise"], hello["noise"]),
         )
     )
-    search_all, raw_search = closed["search (all classes)"], closed["raw search (all classes)"]
     signed_in = closed["catalog, signed in"]
+    own = check_signed_in(bench, catalog)
+    ratio = signed_in["rps"] / raw_catalog["rps"]
+    scenarios.append(
+        _scenario(
+            "Catalog, signed in",
+            target=">= 0.30 x the raw-SQL catalog; each person gets only their own page",
+            met=ratio >= 0.30 and own["correct"],
+            rps=signed_in["rps"],
+            p50_ms=signed_in["p50_ms"],
+            p99_ms=signed_in["p99_ms"],
+            ratio=ratio,
+            baseline=f"raw-SQL catalog {raw_catalog['rps']:.0f} req/s; {own['summary']}",
+            check=own,
+            noise=max(signed_in["noise"], raw_catalog["noise"]),
+        )
+    )
+    copies = check_visitor_copies(bench, [*catalog[:8], *paths["gig"][:8]])
+    for name, direct, target in (("Catalog", page, "catalog"), ("Gig page", closed["gig page"], "gig page")):
+        through = closed[f"{target} via proxy"]
+        scenarios.append(
+            _scenario(
+                f"{name} through the proxy (visitors)",
+                target="for the record: the proxy's copy is the application's page, byte for byte",
+                met=copies["correct"],
+                rps=through["rps"],
+                p50_ms=through["p50_ms"],
+                p99_ms=through["p99_ms"],
+                ratio=through["rps"] / direct["rps"],
+                baseline=f"direct {direct['rps']:.0f} req/s; {copies['summary']}",
+                check=copies,
+                noise=through["noise"],
+            )
+        )
+    search_all, raw_search = closed["search (all classes)"], closed["raw search (all classes)"]
     bench.extra |= {
         "hello": hello,
         "raw catalog": raw_catalog,
-        "catalog, signed in": {**signed_in, "ratio_to_raw_sql": signed_in["rps"] / raw_catalog["rps"]},
         "search, all classes mixed": {**search_all, "ratio_to_raw_sql": search_all["rps"] / raw_search["rps"]},
         "raw search": raw_search,
         "raw gig page": closed["raw gig page"],
     }
     return scenarios
+
+
+def fetch(port: int, path: str, cookie: str = "") -> tuple[int, dict, str]:
+    request = urllib.request.Request(f"http://{HOST}:{port}{path}", headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own loopback servers
+            return response.status, dict(response.headers), response.read().decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode(errors="replace")
+
+
+_TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def check_signed_in(bench: Bench, catalog: list[str]) -> dict:
+    """The same run's correctness for the signed-in rows: two people open the same catalog
+    pages, directly and through the proxy. Each page must name its own person and not the
+    other, be `private`, never come from the proxy's cache, and carry only CSRF tokens of
+    its own session."""
+    from django.middleware.csrf import _unmask_cipher_token
+
+    people = bench.plan["placement"][:2]
+    problems, pages = [], 0
+    for path in catalog[:8]:
+        for me, other in (people, people[::-1]):
+            for port, where in ((bench.server.port, "direct"), (bench.proxy.port, "proxy")):
+                status, headers, body = fetch(port, path, me["cookie"])
+                pages += 1
+                tokens = {a or b for a, b in _TOKENS.findall(body)}
+                if status != 200 or me["name"] not in body or other["name"] in body:
+                    problems.append(f"{where} {path}: another person's page or none ({status})")
+                if headers.get("Cache-Control") != "private" or headers.get("X-Cache-Status") not in (None, "BYPASS"):
+                    problems.append(f"{where} {path}: cacheable ({headers.get('Cache-Control')})")
+                if not tokens or any(_unmask_cipher_token(t) != me["csrf"] for t in tokens):
+                    problems.append(f"{where} {path}: a CSRF token of another session")
+    summary = f"{pages} pages of 2 people checked, {len(problems)} wrong"
+    log(f"  signed-in pages: {summary}")
+    return {"correct": not problems, "pages": pages, "problems": problems[:10], "summary": summary}
+
+
+def check_visitor_copies(bench: Bench, paths: list[str]) -> dict:
+    """The proxy's copy of a visitor's page is what the application sends: fetched through
+    the proxy twice (the second from its cache) and directly, the three bodies identical,
+    with no CSRF token and no session."""
+    problems, hits = [], 0
+    for path in paths:
+        first = fetch(bench.proxy.port, path)
+        second = fetch(bench.proxy.port, path)
+        direct = fetch(bench.server.port, path)
+        hits += second[1].get("X-Cache-Status") == "HIT"
+        if not first[2] == second[2] == direct[2] or first[0] != 200:
+            problems.append(f"{path}: the proxy's copy differs from the page")
+        if _TOKENS.search(direct[2]) or "Set-Cookie" in direct[1]:
+            problems.append(f"{path}: a visitor's page with a token or a cookie")
+    summary = f"{len(paths)} pages compared with the application's, {hits} served from the cache, {len(problems)} wrong"
+    log(f"  proxy copies: {summary}")
+    return {"correct": not problems, "pages": len(paths), "hits": hits, "problems": problems[:10], "summary": summary}
 
 
 def deep_group(bench: Bench, paths: dict) -> list[dict]:
@@ -754,9 +900,10 @@ def main() -> None:
         if prepared.returncode:
             sys.exit(prepared.stderr.strip() or "bench_prepare failed")
         plan = json.loads((workdir / "plan.json").read_text(encoding="utf-8"))
-        with Server(args) as server:
-            log(f"gunicorn on {HOST}:{server.port}, {args.workers} workers")
+        with Server(args) as server, Proxy(args, server, workdir) as proxy:
+            log(f"gunicorn on {HOST}:{server.port}, {args.workers} workers; nginx on {HOST}:{proxy.port}")
             bench = Bench(args, server, plan, workdir)
+            bench.proxy = proxy
             scenarios = run_scenarios(bench, groups)
         drop_task_queue(args.redis_url)
 
