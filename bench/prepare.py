@@ -38,7 +38,7 @@ def session_for(user: User) -> dict:
     """A signed-in session and a CSRF secret for `user`, as the cookies and header a browser sends."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     csrf = get_random_string(32)

@@ -3,13 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.selectors import user_get_public
 from marketplace.errors import DomainError
+from marketplace.redirects import redirect_back
 
 from . import conf, selectors, services
 from .forms import AlertsForm, BoardFilterForm, DeclineForm, InviteForm, OfferForm, RequestForm
@@ -216,12 +216,7 @@ def invite_view(request, username):
             messages.success(request, _("%(name)s is invited. We have emailed them.") % {"name": person.display_name})
     else:
         messages.error(request, _("Choose one of your active requests."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect("accounts:profile", username=person.username)
-    return redirect(target)
+    return redirect_back(request.POST.get("next"), "accounts:profile", username=person.username)
 
 
 @require_GET

@@ -16,6 +16,10 @@ from .models import Category, GigQuestion
 from .selectors import DAYS_CHOICES, SORTS
 
 
+class FavoriteForm(forms.Form):
+    gig = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
 class CatalogFilterForm(forms.Form):
     """The catalog's URL parameters. Bad values are dropped, never an error page."""
 

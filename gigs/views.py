@@ -21,12 +21,14 @@ from marketplace import fragments
 from marketplace.errors import DomainError
 from marketplace.fragments import fragment_key
 from marketplace.images import ImageRejected
+from marketplace.redirects import redirect_back
 
 from . import selectors, services
 from .forms import (
     CatalogFilterForm,
     ExtraForm,
     FaqForm,
+    FavoriteForm,
     GigBasicsForm,
     GigImagesForm,
     PackageFormSet,
@@ -93,17 +95,18 @@ def _results_html(request, context) -> str:
     previous tokens and the count. New data makes a new key, so nothing stale is served;
     the page's query still runs every time. A signed-in person's results carry their own
     favourite buttons (forms with their CSRF token), so they are rendered for them each
-    time, from the cached cards."""
+    time, from the cached cards and the cached count and pages around them."""
     page = context["page"]
-    if request.user.is_authenticated:
-        with_card_html(page.gigs)
-        return render_to_string("gigs/_catalog_results.html", context, request)
     language = get_language()
     parts = (
         request.get_full_path(), language, [card_cache_key(gig, language) for gig in page.gigs],
         page.next_token, page.previous_token, page.capped, context["count"], context["filtered"],
     )  # fmt: skip
-    key = fragment_key("catalog_results", hashlib.sha256(repr(parts).encode()).hexdigest())
+    context["results_key"] = hashlib.sha256(repr(parts).encode()).hexdigest()
+    if request.user.is_authenticated:
+        with_card_html(page.gigs)
+        return render_to_string("gigs/_catalog_results.html", context, request)
+    key = fragment_key("catalog_results", context["results_key"])
     html = caches["local"].get(key)
     if html is None:
         with_card_html(page.gigs)
@@ -178,13 +181,17 @@ def gig_detail_view(request, gig_id, slug=None):
 
 @require_POST
 @login_required
-def favorite_toggle_view(request, gig_id):
-    gig = selectors.gig_get_public(gig_id=gig_id)
+def favorite_toggle_view(request):
+    """Save or forget the gig named in the form (one address for every heart of a page)."""
+    form = FavoriteForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    gig = selectors.gig_get_public(gig_id=form.cleaned_data["gig"])
     saved = services.favorite_toggle(user=request.user, gig_id=gig.pk)
     if request.headers.get("HX-Request"):
         return render(request, "gigs/_favorite_button.html", {"gig": gig, "saved": saved})
     messages.success(request, _("Saved to your list.") if saved else _("Removed from your list."))
-    return redirect(request.POST.get("next") or gig_url(gig))
+    return redirect_back(request.POST.get("next"), gig_url(gig))
 
 
 @login_required

@@ -13,12 +13,14 @@ from django.db import connection
 
 
 class Columns:
-    """Every concrete column of `model` under a table alias, and the instance from a row."""
+    """Every concrete column of `model` (or those named in `only`, by attribute name: the
+    others are deferred, as `.only()` leaves them) under a table alias, and the instance
+    from a row."""
 
-    def __init__(self, model, alias: str):
+    def __init__(self, model, alias: str, only: tuple[str, ...] | None = None):
         self.model = model
         self.alias = alias
-        self.fields = list(model._meta.concrete_fields)
+        self.fields = [field for field in model._meta.concrete_fields if only is None or field.attname in only]
         self.attnames = [field.attname for field in self.fields]
         self.pk_position = self.fields.index(model._meta.pk)
         quote = connection.ops.quote_name

@@ -1,15 +1,18 @@
 from django.utils.functional import SimpleLazyObject
 
 from . import conf
-from .selectors import unread_total
+from .selectors import header_counts
 
 
-def unread_messages(request):
-    """`messaging_unread`: the header's unread counter, counted only if a template reads it."""
+def header_counts_context(request):
+    """The signed-in header's counters, `order_counts` (buying, selling) and
+    `messaging_unread`, counted in one query, and only if a template reads one of them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    counts = SimpleLazyObject(lambda: header_counts(user=user))
     return {
-        "messaging_unread": SimpleLazyObject(lambda: unread_total(user=user)),
+        "order_counts": SimpleLazyObject(lambda: {"buying": counts["buying"], "selling": counts["selling"]}),
+        "messaging_unread": SimpleLazyObject(lambda: counts["unread"]),
         "badge_poll_seconds": conf.badge_poll_seconds(),
     }

@@ -322,6 +322,21 @@ _UNREAD_TOTAL_SQL = """
 """
 
 
+def header_counts(*, user: User) -> dict[str, int]:
+    """Everything the signed-in header counts, in one round trip: the orders waiting for the
+    person (`orders.selectors.orders_header_counts`) and their unread messages (`unread_total`).
+    Every signed-in page asks; each round trip to the database cost 0.8 ms on the benchmark's
+    machine."""
+    from orders.selectors import orders_header_counts_sql
+
+    orders_sql, orders_params = orders_header_counts_sql(user=user)
+    sql = f"SELECT counts.buying, counts.selling, ({_UNREAD_TOTAL_SQL}) FROM ({orders_sql}) counts"  # noqa: S608 - our own statements
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk, UNREAD_COUNTED_UP_TO, *orders_params])
+        buying, selling, unread = cursor.fetchone()
+    return {"buying": int(buying or 0), "selling": int(selling or 0), "unread": int(unread)}
+
+
 def unread_total(*, user: User) -> int:
     """Messages from other people that `user` has not read, over all conversations (one
     query), counted up to UNREAD_COUNTED_UP_TO."""

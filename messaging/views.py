@@ -7,11 +7,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.errors import DomainError
+from marketplace.redirects import redirect_back
 from marketplace.uploads import UploadRejected
 from orders.selectors import order_get_for_party
 
@@ -157,12 +157,8 @@ def _send(request, form: MessageForm, *, target: dict, thread=None, other=None, 
     except DomainError as exc:
         form.add_error(None, exc.message)
         return again(400)
-    next_url = data.get("next") or ""
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(reverse("messaging:detail", args=[message.conversation_id]) + f"#m{message.pk}")
+    back = reverse("messaging:detail", args=[message.conversation_id]) + f"#m{message.pk}"
+    return redirect_back(data.get("next"), back)
 
 
 def _render_thread(request, *, form, thread, other, order, warning=None, status: int = 200):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.selectors import user_get_public
 from gigs.selectors import gig_get_public
 from marketplace.errors import DomainError
+from marketplace.redirects import redirect_back
 from orders.selectors import order_get_for_party
 
 from . import selectors, services
@@ -64,10 +65,7 @@ def review_reply_view(request, review_id):
             messages.success(request, _("Your reply is published."))
         except DomainError as exc:
             messages.error(request, exc.message)
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("orders:detail", order_id=review.order_id)
+    return redirect_back(request.POST.get("next"), "orders:detail", order_id=review.order_id)
 
 
 @require_GET

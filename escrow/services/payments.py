@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from moneyed import Money
 
 from accounts.models import User
+from marketplace.redirects import local_path
 
 from .. import conf
 from ..display import money_text
@@ -44,14 +44,8 @@ class WebhookResult:
 
 def safe_next_url(next_url: str) -> str:
     """A local path to come back to after paying, or "" (never another site)."""
-    next_url = (next_url or "").strip()
-    if (
-        not next_url.startswith("/")
-        or len(next_url) > 500
-        or not url_has_allowed_host_and_scheme(next_url, allowed_hosts=set())
-    ):
-        return ""
-    return next_url
+    next_url = local_path(next_url)
+    return next_url if len(next_url) <= Payment._meta.get_field("next_url").max_length else ""
 
 
 def payment_start(*, user: User, amount: Money, next_url: str = "") -> PaymentStart:

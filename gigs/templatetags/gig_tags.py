@@ -3,8 +3,12 @@ import re
 import markdown as md
 import nh3
 from django import template
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from gigs.selectors import category_tree
 
@@ -40,3 +44,53 @@ def category_menu() -> str:
     its context: `_header.html` keeps it per language and categories' generation."""
     tree = category_tree()
     return render_to_string("gigs/_category_menu.html", {"category_tree": tree}) if tree else ""
+
+
+@register.simple_tag(takes_context=True)
+def favorite_button(context, gig, saved: bool) -> str:
+    """A signed-in person's heart for one gig: a form that posts without JavaScript and swaps
+    itself through htmx (the token comes from the body's hx-headers). Never cached: it holds
+    the person's CSRF token and their saved state. Built here rather than by a template: a
+    listing shows 24, and the template and its two reverses cost 0.2 ms each."""
+    request = context["request"]
+    parts = getattr(request, "_favorite_parts", None)
+    if parts is None:
+        parts = request._favorite_parts = {
+            "url": reverse("gigs:favorite"),
+            "token": get_token(request),
+            "next": request.get_full_path(),
+            True: (_("Remove from saved"), " is-saved", "true", "bi-heart-fill"),
+            False: (_("Save"), "", "false", "bi-heart"),
+        }
+    label, css, pressed, icon = parts[bool(saved)]
+    return format_html(
+        '<form method="post" action="{url}" hx-post="{url}" hx-swap="outerHTML" hx-target="this" class="favorite-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        '<input type="hidden" name="gig" value="{gig}"><input type="hidden" name="next" value="{next}">'
+        '<button type="submit" class="btn btn-light btn-sm rounded-circle favorite-btn{css}" aria-pressed="{pressed}"'
+        ' title="{label}"><i class="bi {icon}" aria-hidden="true"></i><span class="visually-hidden">{label}</span>'
+        "</button></form>",
+        url=parts["url"], token=parts["token"], gig=gig.pk, next=parts["next"], css=css, pressed=pressed,
+        label=label, icon=icon,
+    )  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def result_cards(context, gigs, favorite_ids) -> str:
+    """A listing's cards: each card's shared, cached part (`gig.card_html`, see
+    gigs.views.with_card_html) and, for a signed-in person, their heart beside it."""
+    user = context["request"].user
+    hearts = user.is_authenticated
+    cards = []
+    for gig in gigs:
+        heart = ""
+        if hearts and gig.seller_id != user.pk:
+            heart = format_html(
+                '<div class="gig-card-fav">{}</div>', favorite_button(context, gig, gig.pk in favorite_ids)
+            )
+        cards.append(
+            format_html(
+                '<div class="col"><article class="card gig-card h-100">{}{}</article></div>', gig.card_html, heart
+            )
+        )
+    return mark_safe("".join(cards))  # noqa: S308 - each part built by format_html

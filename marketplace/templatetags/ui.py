@@ -5,7 +5,7 @@ import functools
 from django import forms, template
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -112,26 +112,33 @@ def language_links(context) -> list[dict]:
     """This page in every language: the switch's links and the `hreflang` alternates.
 
     The language is in the address (`/en/...`; Russian has no prefix), so switching is a
-    plain link that any cache can keep: no form, no cookie, no CSRF token."""
+    plain link that any cache can keep: no form, no cookie, no CSRF token. The paths are the
+    same in every language (none is translated), so the other language's address is this
+    one with the prefix swapped; a page that did not resolve (a 404) links to the homes.
+    Worked out once per request: the head, the header and the footer all ask."""
     request = context.get("request")
+    if request is None:
+        return []
+    links = getattr(request, "_language_links", None)
+    if links is None:
+        links = request._language_links = _language_links(request)
+    return links
+
+
+def _language_links(request) -> list[dict]:
     current = get_language()
-    path = request.get_full_path() if request is not None else "/"
+    path = request.get_full_path()
+    prefix = f"/{current}/"
+    bare = path[len(prefix) - 1 :] if current != settings.LANGUAGE_CODE and path.startswith(prefix) else path
     links = []
     for code, label in settings.LANGUAGES:
-        url = translate_url(path, code)
-        if url == path and code != current:
-            # Not a page of ours (a 404): the other language's home page.
+        if request.resolver_match is None:
             with translation.override(code):
                 url = reverse("home")
-        links.append(
-            {
-                "code": code,
-                "label": label,
-                "url": url,
-                "absolute_url": request.build_absolute_uri(url) if request is not None else url,
-                "current": code == current,
-            }
-        )
+        else:
+            url = bare if code == settings.LANGUAGE_CODE else f"/{code}{bare}"
+        links.append({"code": code, "label": label, "url": url, "absolute_url": request.build_absolute_uri(url),
+                      "current": code == current})  # fmt: skip
     return links
 
 

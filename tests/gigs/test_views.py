@@ -170,22 +170,24 @@ def test_dashboard_actions(client, seller):
 def test_favorites_htmx_toggle_and_saved_page(client, user):
     gig = GigFactory()
     client.force_login(user)
-    response = client.post(reverse("gigs:favorite", args=[gig.pk]), HTTP_HX_REQUEST="true")
+    response = client.post(reverse("gigs:favorite"), {"gig": gig.pk}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "bi-heart-fill" in response.content.decode()
     assert gig.title in client.get(reverse("gigs:saved")).content.decode()
-    response = client.post(reverse("gigs:favorite", args=[gig.pk]), HTTP_HX_REQUEST="true")
+    response = client.post(reverse("gigs:favorite"), {"gig": gig.pk}, HTTP_HX_REQUEST="true")
     assert "bi-heart-fill" not in response.content.decode()
     assert gig.title not in client.get(reverse("gigs:saved")).content.decode()
 
 
 def test_favorites_need_login_and_a_public_gig(client, user):
     gig = GigFactory()
-    response = client.post(reverse("gigs:favorite", args=[gig.pk]))
+    response = client.post(reverse("gigs:favorite"), {"gig": gig.pk})
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
     hidden = GigFactory(status="paused")
     client.force_login(user)
-    assert client.post(reverse("gigs:favorite", args=[hidden.pk])).status_code == 404
+    assert client.post(reverse("gigs:favorite"), {"gig": hidden.pk}).status_code == 404
+    for bad in ("", "abc", "²", "0", "99999999999999999999", "1\x00"):
+        assert client.post(reverse("gigs:favorite"), {"gig": bad}).status_code == 404
 
 
 def test_description_lists_work_without_an_empty_line(client):

@@ -100,7 +100,7 @@ def test_a_signed_in_person_never_gets_nor_leaves_a_copy(proxy):
     _response, visitor_body = get(proxy, path)
     assert "alicepriv" not in visitor_body and "csrfmiddlewaretoken" not in visitor_body
     # And another signed-in person gets their own page, never hers.
-    bob_response, bob_body = get(proxy, path, cookie=session_cookie(UserFactory(username="bobby")))
+    _bob_response, bob_body = get(proxy, path, cookie=session_cookie(UserFactory(username="bobby")))
     assert "bobby" in bob_body and "alicepriv" not in bob_body
 
 
@@ -136,6 +136,6 @@ def test_only_public_media_is_served_and_no_path_leaves_it(proxy, settings):
 
 
 def test_static_files_come_from_disk_for_a_year(proxy):
-    response, body = get(proxy, "/static/css/site.css")
+    response, _body = get(proxy, "/static/css/site.css")
     assert response.status == 200 and "X-Cache-Status" not in response.headers
     assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"

@@ -276,3 +276,17 @@ def test_not_a_party_cannot_write_into_an_order_thread(buyer, gig, stranger):
 def test_too_long_message(buyer, seller):
     with pytest.raises(services.MessagingError, match="too long"):
         send(buyer, body="x" * 11, recipient=seller)
+
+
+def test_the_headers_counters_come_in_one_query_and_agree_with_each_counter(django_assert_num_queries, seller, buyer):
+    from orders.selectors import orders_header_counts
+    from tests.factories import GigFactory
+    from tests.orders import flow
+
+    flow.delivered(GigFactory(seller=seller), buyer)
+    send(seller, body="Here is the file", recipient=buyer)
+    for person in (buyer, seller):
+        with django_assert_num_queries(1):
+            counts = selectors.header_counts(user=person)
+        assert counts == {**orders_header_counts(user=person), "unread": selectors.unread_total(user=person)}
+    assert selectors.header_counts(user=buyer)["buying"] == 1 and selectors.header_counts(user=buyer)["unread"] >= 1
