@@ -276,13 +276,15 @@ def test_gig_journey(people, live_server, django_capture_on_commit_callbacks):
     # --- the key pages in English after switching the language ---------------------------------------------------
     ivan.go("/")
     with ivan.page.expect_navigation():
-        ivan.page.locator("header button[name=language][value=en]").click()
+        ivan.page.locator("header a[hreflang=en]").click()  # a link: the English site is under /en/
+    assert ivan.page.url.endswith("/en/")
     assert "How it works" in ivan.page.locator("main").inner_text()
     ivan.shot("home-en")
-    ivan.go(f"/orders/{order.pk}/")
+    ivan.page.locator("header a[hreflang=ru]").wait_for()
+    ivan.go(f"/en/orders/{order.pk}/")
     assert "Completed" in ivan.page.locator("main").inner_text()
     ivan.shot("order-en")
-    ivan.go("/catalog/?q=logo")
+    ivan.go("/en/catalog/?q=logo")
     ivan.shot("catalog-en")
     assert User.objects.get(username="ivan_coffee").language == "en"
     assert not [e for p in (anna, ivan) for e in p.console_errors if "Content Security Policy" in e]
