@@ -11,7 +11,7 @@ RUN pip install --upgrade pip && pip install -e . && rm -rf /root/.cache
 COPY . .
 RUN pybabel compile -d locale -D django \
  && DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
- && useradd --create-home --uid 10001 app && mkdir -p /app/var/media /srv/static && chown -R app /app/var /srv/static
+ && useradd --create-home --uid 10001 app && mkdir -p /app/var/media /app/var/private /srv/static && chown -R app /app/var /srv/static
 
 USER app
 EXPOSE 8000

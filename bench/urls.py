@@ -18,7 +18,7 @@ urlpatterns = [
     path("raw/catalog/", views.raw_catalog_view, name="raw_catalog"),
     path("raw/catalog/<slug:section_slug>/", views.raw_catalog_view),
     path("raw/catalog/<slug:section_slug>/<slug:category_slug>/", views.raw_catalog_view),
-    path("raw/gig/<int:gig_id>/<slug:slug>/", views.raw_gig_view, name="raw_gig"),
-    path("raw/checkout/<int:gig_id>/", views.raw_checkout_view, name="raw_checkout"),
-    path("raw/orders/<int:order_id>/pay/", views.raw_pay_view, name="raw_pay"),
+    path("raw/gig/<id:gig_id>/<slug:slug>/", views.raw_gig_view, name="raw_gig"),
+    path("raw/checkout/<id:gig_id>/", views.raw_checkout_view, name="raw_checkout"),
+    path("raw/orders/<id:order_id>/pay/", views.raw_pay_view, name="raw_pay"),
 ]

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from marketplace.uploads import private_storage
+
 from .search import RequestSearchVector
 
 
@@ -120,7 +122,7 @@ class BuyerRequest(models.Model):
 
 class RequestFile(models.Model):
     request = models.ForeignKey(BuyerRequest, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to=private_upload_to)
+    file = models.FileField(upload_to=private_upload_to, storage=private_storage)
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.selectors import user_get_public
 from marketplace.errors import DomainError
 from marketplace.redirects import redirect_back
+from marketplace.uploads import private_file_response
 
 from . import conf, selectors, services
 from .forms import AlertsForm, BoardFilterForm, DeclineForm, InviteForm, OfferForm, RequestForm
@@ -324,10 +325,7 @@ def offer_withdraw_view(request, offer_id):
 @login_required
 def request_file_view(request, pk, file_id):
     item = selectors.request_file_get(user=request.user, request_id=pk, file_id=file_id)
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(item.file, filename=item.name)
 
 
 @require_GET

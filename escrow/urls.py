@@ -10,7 +10,7 @@ urlpatterns = [
     path("wallet/withdraw/", views.withdraw_view, name="withdraw"),
     path("wallet/payout-methods/", views.payout_methods_view, name="payout_methods"),
     path(
-        "wallet/payout-methods/<int:method_id>/remove/",
+        "wallet/payout-methods/<id:method_id>/remove/",
         views.payout_method_remove_view,
         name="payout_method_remove",
     ),

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
+from marketplace.redirects import redirect_back
 
 from . import conf
 from .display import money_text
@@ -185,7 +186,7 @@ def payment_return_view(request, payment_id):
         messages.success(
             request, _("Your wallet was topped up by %(amount)s.") % {"amount": money_text(payment.amount)}
         )
-        return redirect(payment.next_url or "escrow:wallet")
+        return redirect_back(payment.next_url, "escrow:wallet")
     return render(request, "escrow/payment_return.html", {"payment": payment})
 
 

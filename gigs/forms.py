@@ -1,5 +1,6 @@
 """Input shape of the catalog filters and the gig editor."""
 
+import hashlib
 from decimal import Decimal
 
 from django import forms
@@ -61,12 +62,14 @@ class CatalogFilterForm(forms.Form):
         filters = query_dict.copy()
         for token in ("after", "before"):
             filters.pop(token, None)
-        key = "gigs:catalog-params:v1:" + filters.urlencode()
-        params = caches["local"].get(key) if len(key) < 400 else None
+        query = filters.urlencode()
+        if len(query) > 2000:  # no catalog link is this long: not worth keeping
+            return dict(cls(query_dict).cleaned_or_defaults())
+        key = "gigs:catalog-params:v2:" + hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+        params = caches["local"].get(key)
         if params is None:
             params = cls(query_dict).cleaned_or_defaults()
-            if len(key) < 400:
-                caches["local"].set(key, params, 300)
+            caches["local"].set(key, params, 300)
         return dict(params)
 
     def cleaned_or_defaults(self) -> dict:

@@ -1,6 +1,7 @@
 """Uploaded images: validated with Pillow and re-encoded, never served as uploaded.
 
-Re-encoding drops whatever else the file carried (scripts in polyglots, EXIF with GPS),
+Re-encoding keeps the pixels and nothing else the file carried (scripts in polyglots’
+comments or metadata, EXIF with GPS, ICC and XMP),
 and the pixel limit is checked from the header before any pixel is decoded, so a small
 file that expands to gigabytes (a decompression bomb) is refused without being loaded.
 """
@@ -68,6 +69,10 @@ def reencode_image(
         image = ImageOps.fit(image, (max_side, max_side), Image.Resampling.LANCZOS)
     else:
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # From the pixels alone: `convert` and `thumbnail` carry the upload's `info` along, and
+    # Pillow writes its comment (a polyglot's <script>), ICC profile and XMP back into the
+    # JPEG. Orientation was applied above, so no EXIF is needed either.
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+    clean.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")

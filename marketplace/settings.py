@@ -73,10 +73,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.vk",
-    "allauth.socialaccount.providers.yandex",
-    "allauth.socialaccount.providers.google",
-    "allauth.socialaccount.providers.telegram",
     "marketplace",
     "accounts",
     "gigs",
@@ -96,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions, CSRF and messages, to see every header they add (marketplace/httpcache.py).
     "marketplace.httpcache.SharedCacheHeadersMiddleware",
+    # NUL and other control characters in addresses, queries and form fields: 400, before anything.
+    "marketplace.requestguard.RejectControlCharactersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -265,6 +263,11 @@ SOCIALACCOUNT_PROVIDERS = {
     # Telegram's "client_id" is the bot's name and its "secret" the bot token.
     "telegram": {"APPS": _social_app("TELEGRAM")},
 }
+# Only a provider with keys is installed: the others have no log-in or callback address at
+# all (404), where allauth would fail looking for their missing app (a 500).
+INSTALLED_APPS += [
+    f"allauth.socialaccount.providers.{name}" for name, provider in SOCIALACCOUNT_PROVIDERS.items() if provider["APPS"]
+]
 
 # --- languages -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
@@ -282,8 +285,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Deliveries, attachments, requirement answers and request files: outside MEDIA_ROOT, so no
+# public route or proxy can reach them (marketplace/uploads.py).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "marketplace.uploads.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from . import views
 
@@ -23,9 +22,7 @@ if settings.BENCH_BASELINES:
 
 if settings.SERVE_MEDIA:
     # Public media only (avatars, gig images): private files go through access-checked views.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>(avatars|gigs)/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    urlpatterns += [re_path(r"^media/(?P<folder>avatars|gigs)/(?P<path>.+)$", views.public_media_view)]
 
 # Pages: Russian at /..., English at /en/... The language is in the address, so a page's
 # address alone says what it shows a visitor, and any cache can keep it (README, "What is cached").

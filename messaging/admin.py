@@ -50,7 +50,7 @@ class ConversationAdmin(ReadOnlyAdmin):
     def get_urls(self):
         return [
             path(
-                "order/<int:order_id>/",
+                "order/<id:order_id>/",
                 self.admin_site.admin_view(self.order_thread_view),
                 name="messaging_conversation_for_order",
             ),

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from marketplace.uploads import private_storage
+
 
 class Conversation(models.Model):
     """Messages between two people: one direct conversation per pair, plus one thread per
@@ -166,11 +168,11 @@ class Attachment(models.Model):
     re-encoded (never stored as uploaded) and have a thumbnail."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_upload_to, max_length=200)
+    file = models.FileField(upload_to=attachment_upload_to, max_length=200, storage=private_storage)
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     is_image = models.BooleanField(default=False)
-    thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
+    thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=200, blank=True, storage=private_storage)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from accounts.models import User
 from gigs.models import Gig
+from marketplace.parsing import parse_int
 from marketplace.rows import Columns, split
 from orders.models import Order, OrderEvent
 
@@ -295,8 +296,9 @@ def inbox(*, user: User, query: str = "") -> QuerySet:
             | Q(conversation__order__gig_title__icontains=query)
             | Exists(text_match)
         )
-        if query.lstrip("#").isdigit():
-            condition |= Q(conversation__order_id=int(query.lstrip("#")))
+        order_id = parse_int(query.lstrip("#"), minimum=1, maximum=2**63 - 1)
+        if order_id is not None:
+            condition |= Q(conversation__order_id=order_id)
         rows = rows.filter(condition)
     return rows
 

@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.errors import DomainError
+from marketplace.parsing import parse_int
 from marketplace.redirects import redirect_back
-from marketplace.uploads import UploadRejected
+from marketplace.uploads import UploadRejected, private_file_response
 from orders.selectors import order_get_for_party
 
 from . import conf, contacts, display, offers, rendering, selectors, services
@@ -43,10 +44,7 @@ def login_required_poll(view):
 
 
 def _int(value) -> int:
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0
+    return parse_int(value, 0, minimum=0)
 
 
 # --- inbox -----------------------------------------------------------------------------------
@@ -304,19 +302,9 @@ def unread_badge_view(request):
 # --- files and permalinks ---------------------------------------------------------------------------
 
 
-def _file_response(attachment, field) -> FileResponse:
-    if attachment.is_image:
-        response = FileResponse(field.open("rb"), content_type="image/jpeg", filename=attachment.name)
-        response["Cache-Control"] = "private, max-age=3600"
-    else:
-        response = FileResponse(
-            field.open("rb"), as_attachment=True, filename=attachment.name, content_type="application/octet-stream"
-        )
-        response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    # Whatever the file holds, it never runs as a page of our site.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+def _file_response(attachment, field):
+    # Images were re-encoded to JPEG when sent: shown inline; anything else is a download.
+    return private_file_response(field, filename=attachment.name, inline_image=attachment.is_image)
 
 
 @require_GET

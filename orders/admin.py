@@ -102,7 +102,7 @@ class DisputeAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:dispute_id>/resolve/",
+                "<id:dispute_id>/resolve/",
                 self.admin_site.admin_view(self.resolve_view),
                 name="orders_dispute_resolve",
             ),

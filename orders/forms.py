@@ -1,11 +1,10 @@
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from gigs.forms import MultipleImageField as MultipleFileField
 from gigs.forms import MultipleImageInput as MultipleFileInput
+from marketplace.parsing import parse_decimal, parse_int
 
 from .models import Dispute
 
@@ -112,9 +111,9 @@ def milestones_from_text(text: str) -> list[dict]:
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split("|")]
-        try:
-            title, amount, days = parts
-            rows.append({"title": title, "amount": str(Decimal(amount.replace(" ", ""))), "days": int(days)})
-        except (ValueError, ArithmeticError):
-            raise forms.ValidationError(_("Line %(n)s: write “title | amount | days”.") % {"n": number}) from None
+        amount = parse_decimal(parts[1]) if len(parts) == 3 else None
+        days = parse_int(parts[2], minimum=0, maximum=3650) if len(parts) == 3 else None
+        if amount is None or days is None:
+            raise forms.ValidationError(_("Line %(n)s: write “title | amount | days”.") % {"n": number})
+        rows.append({"title": parts[0], "amount": str(amount), "days": days})
     return rows

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from escrow.fees import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS
+from marketplace.uploads import private_storage
 
 
 class Order(models.Model):
@@ -228,7 +229,7 @@ class OrderFile(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="files")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    file = models.FileField(upload_to=private_upload_to)
+    file = models.FileField(upload_to=private_upload_to, storage=private_storage)
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     delivery = models.ForeignKey("Delivery", on_delete=models.CASCADE, null=True, blank=True, related_name="files")

@@ -297,6 +297,9 @@ def milestones_validate(*, price: Money, milestones: list[MilestoneData]) -> Non
         raise OrderError(_("Split the work into 2 to %(n)s milestones.") % {"n": settings.MILESTONES_MAX})
     minimum = Money(settings.GIG_MIN_PRICE, price.currency)
     for part in milestones:
+        # NaN and Infinity would raise on the comparison below rather than be refused.
+        if not part.amount.amount.is_finite():
+            raise OrderError(_("Each milestone needs a title, at least %(min)s and 1 to 90 days.") % {"min": minimum})
         if not part.title.strip() or part.amount < minimum or not 1 <= part.days <= 90:
             raise OrderError(_("Each milestone needs a title, at least %(min)s and 1 to 90 days.") % {"min": minimum})
     if sum((round_money(m.amount) for m in milestones), Money(0, price.currency)) != round_money(price):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +11,8 @@ from escrow.errors import InsufficientFundsError, PaymentError
 from escrow.selectors import wallet_balances
 from escrow.services import payment_start
 from marketplace.errors import DomainError
-from marketplace.uploads import UploadRejected
+from marketplace.parsing import parse_int
+from marketplace.uploads import UploadRejected, private_file_response
 
 from . import selectors, services
 from .forms import CheckoutForm, DeliverForm, DisputeForm, ReasonForm, RequirementsForm, RevisionForm
@@ -56,7 +57,7 @@ def checkout_view(request, gig_id):
         {
             "gig": gig, "form": form, "packages": packages, "extras": list(gig.extras.all()),
             "questions": list(gig.questions.all()), "quote": _quote(gig, form_for_quote),
-            "chosen_extras": {int(v) for v in request.POST.getlist("extras") if v.isdigit()},
+            "chosen_extras": {parse_int(v) for v in request.POST.getlist("extras")} - {None},
         },
     )  # fmt: skip
 
@@ -230,10 +231,7 @@ def _detail_with_errors(request, order, **forms):
 @login_required
 def order_file_view(request, order_id, file_id):
     item = selectors.order_file_get_for_party(user=request.user, order_id=order_id, file_id=file_id)
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(item.file, filename=item.name)
 
 
 @login_required

@@ -12,6 +12,7 @@ def _isolate(settings, tmp_path):
     cache.clear()
     caches["local"].clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # Services called directly (no request) speak English in tests; pages pick their own language.
     with translation.override("en"):
         yield

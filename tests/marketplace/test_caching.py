@@ -8,7 +8,6 @@ and every CSRF token on a page must be its own session's. The list of pages is c
 against the URL resolver, so a new view has to be put in it (or said why not)."""
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.core.cache import caches
@@ -18,54 +17,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from buyer_requests.models import BuyerRequest
-from gigs.models import Favorite
-from messaging import services as messaging
-from messaging.models import Conversation
-from tests.buyer_requests.conftest import active
-from tests.factories import GigFactory, SellerFactory, UserFactory
-from tests.orders import flow
+from tests.marketplace.conftest import SECRET_MESSAGE, SECRET_REQUEST
 
 pytestmark = pytest.mark.django_db
-
-SECRET_REQUEST = "Zephyrcorp secret rebrand"
-SECRET_MESSAGE = "qx7 private note for Alice"
-
-
-@dataclass
-class World:
-    alice: object
-    bob: object
-    sergey: object
-    carol: object
-    gig: object
-    alice_gig: object
-    alice_order: object
-    alice_request: BuyerRequest
-    bob_request: BuyerRequest
-    carol_request: BuyerRequest
-    alice_conversation: Conversation
-
-
-@pytest.fixture
-def world(db):
-    sergey = SellerFactory(username="sergey")
-    gig = GigFactory(seller=sergey, title="I will draw a flat logo", with_image=True)
-    alice = SellerFactory(username="alicepriv", email="alice.private@example.com")
-    alice_gig = GigFactory(seller=alice, title="I will write a poem", category=gig.category)
-    carol = UserFactory(username="carol")
-    bob = UserFactory(username="bob")
-    category = gig.category
-    alice_request = active(alice, category, title=SECRET_REQUEST, visibility=BuyerRequest.Visibility.INVITED)
-    bob_request = active(bob, category, title="Bob needs a banner for a shop")
-    carol_request = active(carol, category, title="Carol needs a menu design")
-    alice_order = flow.delivered(gig, alice)  # waits for Alice: her "Orders" counter
-    flow.in_progress(alice_gig, carol)  # Alice's sale: her "Sales" counter
-    message = messaging.message_send(sender=sergey, recipient=alice, body=SECRET_MESSAGE)
-    Favorite.objects.create(user=alice, gig=gig)
-    return World(alice, bob, sergey, carol, gig, alice_gig, alice_order, alice_request, bob_request,
-                 carol_request, message.conversation)  # fmt: skip
-
 
 # Every GET page someone other than its owner can open, with what its address needs.
 PAGES = {

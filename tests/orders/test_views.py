@@ -1,6 +1,8 @@
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from moneyed import Money
@@ -130,7 +132,11 @@ def test_another_user_gets_404_on_files(client, gig, buyer):
     assert client.get(reverse("orders:file", args=[order.pk, item.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("orders:file", args=[order.pk, item.pk])).status_code == 302
-    assert "/media/" not in item.file.url or not item.file.url.startswith("/media/gigs")
+    # Kept outside MEDIA_ROOT, with no public address at all.
+    assert not Path(item.file.path).is_relative_to(settings.MEDIA_ROOT)
+    assert Path(item.file.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    with pytest.raises(ValueError):
+        item.file.url  # noqa: B018
 
 
 def test_order_lists_with_tabs_and_counts(client, gig, buyer):
