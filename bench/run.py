@@ -124,6 +124,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def answers_hello(port: int, process: subprocess.Popen, *, seconds: float) -> bool:
+    """Whether /bench/hello answers 200 on `port` within `seconds`, while `process` runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/bench/hello", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.25)
+    return False
+
+
 class Server:
     """gunicorn as the Procfile runs it (sync workers), without the access log."""
 
@@ -140,18 +153,10 @@ class Server:
         self.process = subprocess.Popen(  # noqa: S603 - gunicorn, arguments from this script
             command, cwd=ROOT, env=server_env(self.args), stdout=self.log_file, stderr=self.log_file
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn stopped: see {self.log_file.name}")
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{self.port}/bench/hello", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.3)
-        self.stop()
-        sys.exit("gunicorn did not answer /bench/hello within 60 s.")
+        if not answers_hello(self.port, self.process, seconds=60):
+            self.stop()
+            sys.exit(f"gunicorn did not answer /bench/hello within 60 s: see {self.log_file.name}")
+        return self
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -185,18 +190,12 @@ class Proxy:
         config = render.render(out=self.workdir / "nginx", listen=f"{HOST}:{self.port}",
                                upstream=f"{HOST}:{self.server.port}", static_root=var / "static",
                                media_root=var / "media")  # fmt: skip
-        OURS["proxy"] = f"-p {config.parent}"
+        OURS["proxy"] = "nginx: "  # its master and workers (the cmdline they show)
         self.process = subprocess.Popen(render.command(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://{HOST}:{self.port}/bench/hello", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
-        self.stop()
-        sys.exit("nginx did not answer within 20 s.")
+        if not answers_hello(self.port, self.process, seconds=20):
+            self.stop()
+            sys.exit("nginx did not answer /bench/hello within 20 s.")
+        return self
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -143,6 +143,20 @@ def _language_links(request) -> list[dict]:
 
 
 @register.simple_tag
+def link(name: str, *args) -> str:
+    """`{% url %}` for the pages' own links, reversed once per process for each name,
+    arguments and language: the answer never changes while the process runs, and a reverse
+    cost 0.1-0.3 ms on the benchmark's machine, a dozen of them on every page."""
+    return _reverse(name, tuple(str(arg) for arg in args), get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _reverse(name: str, args: tuple, language: str) -> str:
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+@register.simple_tag
 def asset(path: str) -> str:
     """`{% static %}` for the files every page links, looked up once per process: the
     manifest does not change while the process runs, and seven lookups cost 0.3 ms a page."""

@@ -335,3 +335,24 @@ def test_a_sellers_new_name_reaches_the_gig_page_in_another_process(world):
         profile.save()
     with two:
         assert "Sergey the Designer" in _browser().get(url).content.decode()
+
+
+def test_the_two_people_of_a_conversation_share_no_fragment_of_the_others(world):
+    """The thread's messages are cached per message and side: what only the sender sees (their
+    contacts unmasked, the notice that they are hidden, the read tick) never reaches the
+    other person's page, nor do their tokens. (Bob and Sergey have no paid order: contacts
+    are masked for the recipient.)"""
+    from messaging.services import message_send
+
+    message = message_send(sender=world.bob, recipient=world.sergey, body="Call me at +7 916 123-45-67 tonight",
+                           confirm_contacts=True)  # fmt: skip
+    url = f"/messages/{message.conversation_id}/"
+    bob, sergey = _browser(world.bob), _browser(world.sergey)
+    for _ in range(2):  # the second time from the cached fragments
+        bob_page = bob.get(url).content.decode()
+        sergey_page = sergey.get(url).content.decode()
+        assert "123-45-67" in bob_page and "123-45-67" not in sergey_page
+        assert "bi-eye-slash" in bob_page and "bi-eye-slash" not in sergey_page  # "hidden from the recipient"
+        assert f'id="tick-{message.pk}"' in bob_page and f'id="tick-{message.pk}"' not in sergey_page
+        _assert_own_tokens(sergey_page, sergey, _secret(bob))
+        _assert_own_tokens(bob_page, bob, _secret(sergey))
