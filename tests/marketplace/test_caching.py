@@ -356,3 +356,16 @@ def test_the_two_people_of_a_conversation_share_no_fragment_of_the_others(world)
         assert f'id="tick-{message.pk}"' in bob_page and f'id="tick-{message.pk}"' not in sergey_page
         _assert_own_tokens(sergey_page, sergey, _secret(bob))
         _assert_own_tokens(bob_page, bob, _secret(sergey))
+
+
+def test_a_category_rename_reaches_the_side_panel_of_another_process(world):
+    one, two = _Process("one"), _Process("two")
+    section = world.gig.category.parent
+    with two:
+        assert section.name_ru in _browser().get("/catalog/").content.decode()
+    with one:
+        section.name_ru = "Раздел с новым именем"
+        section.save()
+    with two:
+        panel = _browser().get("/catalog/").content.decode().split('class="catalog-filters"', 1)[1]
+    assert "Раздел с новым именем" in panel.split("</aside>", 1)[0]
