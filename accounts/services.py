@@ -38,7 +38,7 @@ def profile_update(
             max_side=settings.AVATAR_SIZE,
             square=True,
         )
-    profile = Profile.objects.select_for_update().get(user=user)
+    profile = Profile.objects.select_for_update(no_key=True).get(user=user)
     changed = []
     for field in PROFILE_FIELDS:
         if field in data and getattr(profile, field) != data[field]:
@@ -62,7 +62,7 @@ def profile_update(
 
 @transaction.atomic
 def seller_activate(*, user: User) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if user.is_seller:
         raise DomainError(_("You are already a freelancer."))
     user.is_seller = True
@@ -74,7 +74,7 @@ def seller_activate(*, user: User) -> User:
 
 @transaction.atomic
 def seller_deactivate(*, user: User) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if not user.is_seller:
         raise DomainError(_("You are not selling yet."))
     user.is_seller = False

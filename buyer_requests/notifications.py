@@ -49,7 +49,7 @@ def _url(event: RequestEvent) -> str:
 def request_event_send(*, event_id: int) -> bool:
     with transaction.atomic():
         event = (
-            RequestEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            RequestEvent.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .select_related("request", "offer", "actor__profile", "recipient__profile")
             .defer("request__search_vector")
             .filter(pk=event_id, notified_at__isnull=True, recipient__isnull=False)
@@ -103,7 +103,7 @@ def request_alerts_send_due(*, now=None, limit: int = 200) -> int:
     for user_id in user_ids:
         with transaction.atomic():
             digest = (
-                RequestAlertDigest.objects.select_for_update(skip_locked=True, of=("self",))
+                RequestAlertDigest.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .select_related("user__profile")
                 .filter(pk=user_id, due_at__lte=now)
                 .first()

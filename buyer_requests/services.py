@@ -89,7 +89,12 @@ def _lock_request(request_id: int | None) -> BuyerRequest | None:
     # Lock first: accepting, declining, sending and editing offers all serialise on the request.
     if request_id is None:
         return None
-    return BuyerRequest.objects.select_for_update(of=("self",)).defer("search_vector").filter(pk=request_id).first()
+    return (
+        BuyerRequest.objects.select_for_update(of=("self",), no_key=True)
+        .defer("search_vector")
+        .filter(pk=request_id)
+        .first()
+    )
 
 
 def _lock_own_request(request_id: int, client: User) -> BuyerRequest:
@@ -101,10 +106,10 @@ def _lock_own_request(request_id: int, client: User) -> BuyerRequest:
 
 def _lock_freelancer(user_id: int) -> Profile:
     # Two offers sent at once at the quota's edge: the second waits here, then counts the first.
-    profile = Profile.objects.select_for_update().filter(pk=user_id).first()
+    profile = Profile.objects.select_for_update(no_key=True).filter(pk=user_id).first()
     if profile is None:
         Profile.objects.get_or_create(user_id=user_id)
-        profile = Profile.objects.select_for_update().get(pk=user_id)
+        profile = Profile.objects.select_for_update(no_key=True).get(pk=user_id)
     return profile
 
 
@@ -346,7 +351,7 @@ def request_expire(*, request_id: int, now=None) -> BuyerRequest | None:
     now = now or timezone.now()
     with transaction.atomic():
         buyer_request = (
-            BuyerRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            BuyerRequest.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .defer("search_vector")
             .filter(pk=request_id, status=S.ACTIVE, expires_at__lte=now)
             .select_related("client")
@@ -461,7 +466,7 @@ def _lock_offer_with_request(offer_id: int) -> tuple[BuyerRequest | None, Offer 
     buyer_request = _lock_request(request_id)
     if buyer_request is None:
         return None, None
-    return buyer_request, Offer.objects.select_for_update().filter(pk=offer_id).first()
+    return buyer_request, Offer.objects.select_for_update(no_key=True).filter(pk=offer_id).first()
 
 
 @transaction.atomic
@@ -568,7 +573,7 @@ def offer_accept(*, offer_id: int, client: User) -> Order:
     offer.opened_at = offer.opened_at or now
     offer.save(update_fields=["status", "order", "answered_at", "opened_at", "updated_at"])
     others = list(
-        Offer.objects.select_for_update()
+        Offer.objects.select_for_update(no_key=True, of=("self",))
         .select_related("freelancer")
         .filter(request=buyer_request, status=OfferStatus.SENT)
         .exclude(pk=offer.pk)
@@ -594,7 +599,7 @@ def offers_return_quota_due(*, now=None, limit: int = 1000) -> int:
     cutoff = now - timedelta(days=conf.offer_return_days())
     with transaction.atomic():
         ids = list(
-            Offer.objects.select_for_update(skip_locked=True)
+            Offer.objects.select_for_update(skip_locked=True, no_key=True)
             .filter(opened_at__isnull=True, quota_returned_at__isnull=True, created_at__lte=cutoff)
             .exclude(status=OfferStatus.ACCEPTED)
             .order_by("pk")

@@ -92,16 +92,27 @@ def category_tree_seed() -> int:
     """Create or rename the standard sections and categories; safe to run again. Returns the count."""
     count = 0
     for s_pos, (slug, icon, name_ru, name_en, children) in enumerate(CATEGORY_TREE):
-        section, _created = Category.objects.update_or_create(
-            parent=None, slug=slug, defaults={"icon": icon, "name_ru": name_ru, "name_en": name_en, "position": s_pos}
-        )
+        section = _category_put(None, slug, {"icon": icon, "name_ru": name_ru, "name_en": name_en, "position": s_pos})
         count += 1
         for c_pos, (child_slug, child_ru, child_en) in enumerate(children):
-            Category.objects.update_or_create(
-                parent=section, slug=child_slug, defaults={"name_ru": child_ru, "name_en": child_en, "position": c_pos}
-            )
+            _category_put(section, child_slug, {"name_ru": child_ru, "name_en": child_en, "position": c_pos})
             count += 1
     return count  # every save forgot the cached tree and menus (gigs/signals.py)
+
+
+def _category_put(parent: Category | None, slug: str, fields: dict) -> Category:
+    """Create one category, or save what changed in it. Without update_or_create's FOR UPDATE,
+    which would hold up every gig saved meanwhile (its row points at the category); the
+    unique (parent, slug) refuses a second copy if two seeds ever ran at once."""
+    category = Category.objects.filter(parent=parent, slug=slug).first()
+    if category is None:
+        return Category.objects.create(parent=parent, slug=slug, **fields)
+    changed = [name for name, value in fields.items() if getattr(category, name) != value]
+    for name in changed:
+        setattr(category, name, fields[name])
+    if changed:
+        category.save(update_fields=changed)
+    return category
 
 
 # --- gigs ---------------------------------------------------------------------------------
@@ -145,19 +156,19 @@ def _check(data: GigData) -> None:
 
 def _write_parts(gig: Gig, data: GigData) -> None:
     # Packages are updated in place by tier, so orders that point at one keep pointing at it.
+    # The gig row is locked, so a plain UPDATE (no key changes: the orders placed meanwhile
+    # are not blocked, as update_or_create's FOR UPDATE would block them) or INSERT is enough.
     kept_tiers = []
     for tier, package in enumerate(data.packages, start=1):
-        GigPackage.objects.update_or_create(
-            gig=gig,
-            tier=tier,
-            defaults={
-                "name": package.name,
-                "description": package.description,
-                "price": _money(package.price),
-                "delivery_days": package.delivery_days,
-                "revisions": package.revisions,
-            },
-        )
+        fields = {
+            "name": package.name,
+            "description": package.description,
+            "price": _money(package.price),
+            "delivery_days": package.delivery_days,
+            "revisions": package.revisions,
+        }
+        if not GigPackage.objects.filter(gig=gig, tier=tier).update(**fields):
+            GigPackage.objects.create(gig=gig, tier=tier, **fields)
         kept_tiers.append(tier)
     gig.packages.exclude(tier__in=kept_tiers).delete()
     # Orders snapshot extras, questions and FAQ text, so these are simply replaced.
@@ -184,7 +195,7 @@ def _event(gig: Gig, actor: User | None, from_status: str, to_status: str, note:
 
 
 def _lock_own(*, gig_id: int, seller: User) -> Gig:
-    gig = Gig.objects.select_for_update().filter(pk=gig_id, seller=seller).first()
+    gig = Gig.objects.select_for_update(no_key=True).filter(pk=gig_id, seller=seller).first()
     if gig is None:
         raise GigError(_("This gig does not exist or is not yours."))
     return gig
@@ -311,7 +322,7 @@ def gig_image_build_thumbnail(*, image_id: int) -> None:
         thumb.save(out, format="JPEG", quality=82, optimize=True, progressive=True)
     content = ContentFile(out.getvalue(), name="thumb.jpg")
     with transaction.atomic():
-        locked = GigImage.objects.select_for_update().filter(pk=image_id).first()
+        locked = GigImage.objects.select_for_update(no_key=True).filter(pk=image_id).first()
         if locked is None or locked.thumbnail:
             return
         locked.thumbnail.save(content.name, content, save=False)
@@ -353,7 +364,7 @@ def gig_submit(*, gig_id: int, seller: User) -> Gig:
 
 @transaction.atomic
 def gig_approve(*, gig_id: int, actor: User) -> Gig:
-    gig = Gig.objects.select_for_update().get(pk=gig_id)
+    gig = Gig.objects.select_for_update(no_key=True).get(pk=gig_id)
     return _transition(gig=gig, to=Status.ACTIVE, actor=actor, note="approved")
 
 
@@ -362,7 +373,7 @@ def gig_reject(*, gig_id: int, actor: User, reason: str) -> Gig:
     reason = reason.strip()
     if not reason:
         raise GigError(_("Write the reason for the rejection: the freelancer will see it."))
-    gig = Gig.objects.select_for_update().get(pk=gig_id)
+    gig = Gig.objects.select_for_update(no_key=True).get(pk=gig_id)
     gig.rejection_reason = reason
     return _transition(gig=gig, to=Status.REJECTED, actor=actor, note=reason)
 

@@ -53,7 +53,9 @@ def custom_offer_send(*, seller: User, conversation_id: int, data: OfferData) ->
             price=_money(data.price), milestones=milestones_from_json(data.milestones, settings.MARKETPLACE_CURRENCY)
         )
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id, order__isnull=True).first()
+        conversation = (
+            Conversation.objects.select_for_update(no_key=True).filter(pk=conversation_id, order__isnull=True).first()
+        )
         if conversation is None or seller.pk not in conversation.user_ids:
             raise OfferError(_("There is no such conversation."))
         buyer = User.objects.get(pk=conversation.other_user_id(seller.pk))
@@ -68,7 +70,7 @@ def custom_offer_send(*, seller: User, conversation_id: int, data: OfferData) ->
 
 
 def _lock(offer_id: int, user: User, role: str) -> CustomOffer:
-    offer = CustomOffer.objects.select_for_update().filter(pk=offer_id).first()
+    offer = CustomOffer.objects.select_for_update(no_key=True).filter(pk=offer_id).first()
     if offer is None or getattr(offer, f"{role}_id") != user.pk:
         raise OfferError(_("There is no such offer."))
     if offer.status != CustomOffer.Status.SENT:

@@ -107,7 +107,7 @@ def message_send(
     with transaction.atomic():
         if conversation is None:
             conversation = _conversation_ensure(user_a_id=sender.pk, user_b_id=partner.pk, order=order)
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        conversation = Conversation.objects.select_for_update(no_key=True).get(pk=conversation.pk)
         message = Message.objects.create(
             conversation=conversation,
             sender=sender,
@@ -196,7 +196,7 @@ def _after_new_message(conversation: Conversation, message: Message, *, sender_i
         last_read_id=message.pk, last_read_at=now
     )
     # Locked: the sweep may be emailing this person about this conversation right now.
-    recipient = Participant.objects.select_for_update().get(conversation=conversation, user_id=recipient_id)
+    recipient = Participant.objects.select_for_update(no_key=True).get(conversation=conversation, user_id=recipient_id)
     if recipient.email_due_at is None:
         due = now + timedelta(seconds=conf.email_delay_seconds())
         if recipient.last_emailed_at is not None:
@@ -303,7 +303,7 @@ def order_thread_post_event(*, order: Order, event: OrderEvent) -> Message | Non
 
 def _order_thread_post(*, order: Order, event: OrderEvent) -> Message | None:
     # Locked, like every send: message ids follow the order in which they commit.
-    conversation = Conversation.objects.select_for_update().filter(order=order).first()
+    conversation = Conversation.objects.select_for_update(no_key=True).filter(order=order).first()
     if conversation is None:
         return _order_thread_start(order=order, event=event)
     if Message.objects.filter(order_event=event).exists():
@@ -360,7 +360,7 @@ def message_emails_send_due(*, now=None, limit: int = 500) -> int:
 def _email_participant(*, participant_id: int, now) -> bool:
     with transaction.atomic():
         row = (
-            Participant.objects.select_for_update(skip_locked=True, of=("self",))
+            Participant.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .select_related("user__messaging_preference", "partner__profile", "conversation__order")
             .filter(pk=participant_id, email_due_at__lte=now)
             .first()

@@ -38,7 +38,7 @@ def _recipients(event: OrderEvent) -> list:
 def order_event_send(*, event_id: int) -> bool:
     with transaction.atomic():
         event = (
-            OrderEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            OrderEvent.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .select_related("order__buyer", "order__seller", "actor")
             .filter(pk=event_id, notified_at__isnull=True)
             .first()

@@ -6,6 +6,7 @@ an `OrderEvent`. Timers are columns swept by `orders_sweep`, which calls these s
 services with `actor=None`.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +24,7 @@ from escrow.fees import fee_for
 from escrow.selectors import fee_rate_for
 from escrow.services import escrow_hold, escrow_refund, escrow_settle, escrow_split
 from gigs.models import Gig
+from marketplace.dbretry import BusyError, retry_on_conflict
 from marketplace.errors import DomainError
 from marketplace.jobs import enqueue_on_commit
 from marketplace.money import round_money
@@ -46,6 +48,8 @@ ALLOWED: dict[str, set[str]] = {
     S.COMPLETED: set(),
     S.CANCELLED: set(),
 }
+
+logger = logging.getLogger(__name__)
 
 
 class OrderError(DomainError):
@@ -338,26 +342,26 @@ def milestone_group(order: Order):
     return Order.objects.filter(Q(pk=group) | Q(parent_id=group)).order_by("milestone_number")
 
 
-def _unlock_next_milestone(order: Order) -> None:
-    """A milestone is completed: the next one may be funded now (its payment timer starts)."""
+def _later_milestones_locked(order: Order) -> list[Order]:
+    """The contract's later milestones, locked now: orders come first in the lock order (by
+    id, which is the milestones' order), before the money moves (README, "Lock order")."""
     if not order.is_milestone or order.milestone_number >= order.milestone_count:
-        return
-    later = milestone_group(order).filter(milestone_number=order.milestone_number + 1).first()
-    if later is None:
-        return
-    following = _lock_order(later.pk)
-    if following.status == S.PENDING_PAYMENT and following.payment_expires_at is None:
+        return []
+    ids = milestone_group(order).filter(milestone_number__gt=order.milestone_number).values_list("pk", flat=True)
+    return [_lock_order(pk) for pk in sorted(ids)]
+
+
+def _unlock_next_milestone(order: Order, later: list[Order]) -> None:
+    """A milestone is completed: the next one may be funded now (its payment timer starts)."""
+    following = next((o for o in later if o.milestone_number == order.milestone_number + 1), None)
+    if following is not None and following.status == S.PENDING_PAYMENT and following.payment_expires_at is None:
         following.payment_expires_at = timezone.now() + timedelta(hours=settings.ORDER_PAYMENT_EXPIRY_HOURS)
         following.save(update_fields=["payment_expires_at", "updated_at"])
 
 
-def _cancel_later_milestones(order: Order, *, actor: User | None) -> None:
+def _cancel_later_milestones(order: Order, later: list[Order], *, actor: User | None) -> None:
     """The contract stops: the parts not yet funded are cancelled too (no money had moved)."""
-    if not order.is_milestone:
-        return
-    later = milestone_group(order).filter(milestone_number__gt=order.milestone_number, status=S.PENDING_PAYMENT)
-    for following_id in later.values_list("pk", flat=True):
-        following = _lock_order(following_id)
+    for following in later:
         if following.status != S.PENDING_PAYMENT:
             continue
         following.cancel_kind = Order.CancelKind.UNPAID
@@ -369,6 +373,7 @@ def _cancel_later_milestones(order: Order, *, actor: User | None) -> None:
         )  # fmt: skip
 
 
+@retry_on_conflict
 @transaction.atomic
 def order_pay(*, order_id: int, buyer: User) -> Order:
     """Pay from the wallet: the total moves into the order's escrow in the same transaction
@@ -457,6 +462,7 @@ def order_deliver(*, order_id: int, seller: User, message: str, files: list[Uplo
     )  # fmt: skip
 
 
+@retry_on_conflict
 @transaction.atomic
 def order_request_revision(*, order_id: int, buyer: User, reason: str) -> Order:
     order = _lock_order(order_id)
@@ -487,8 +493,24 @@ def order_request_revision(*, order_id: int, buyer: User, reason: str) -> Order:
     return order
 
 
-def _complete(order: Order, *, actor: User | None, kind: str, note: str = "") -> Order:
-    """Settle the escrow and complete: the seller gets total minus fee, the platform the fee."""
+def _count_completion(order: Order) -> None:
+    """Counters the pages show at once; the nightly reputation job recomputes every stat exactly.
+    Both profiles in id order, as every path that locks two profiles (README, "Lock order"):
+    seller first, then buyer, waited in a cycle for a review being published for the pair."""
+    counters = {
+        order.seller_id: {"orders_completed": F("orders_completed") + 1},
+        order.buyer_id: {"purchases_count": F("purchases_count") + 1},
+    }
+    for user_id in sorted(counters):
+        Profile.objects.filter(pk=user_id).update(**counters[user_id])
+
+
+def _complete(
+    order: Order, *, actor: User | None, kind: str, note: str = "", later: list[Order] | None = None
+) -> Order:
+    """Settle the escrow and complete: the seller gets total minus fee, the platform the fee.
+    `later`: the later milestones, if the caller has locked them already."""
+    later = _later_milestones_locked(order) if later is None else later
     fee = _fee(order, order.total)
     escrow_settle(order_id=order.pk, seller=order.seller, fee=fee, actor=actor)
     now = timezone.now()
@@ -497,13 +519,12 @@ def _complete(order: Order, *, actor: User | None, kind: str, note: str = "") ->
     fields = ("fee", "completed_at", *_stop_timers(order), *_clear_cancel_request(order))
     order = _transition(order, to=S.COMPLETED, actor=actor, kind=kind, note=note, fields=fields)
     Gig.objects.filter(pk=order.gig_id).update(orders_count=F("orders_count") + 1)
-    # Counters the pages show at once; the nightly reputation job recomputes every stat exactly.
-    Profile.objects.filter(pk=order.seller_id).update(orders_completed=F("orders_completed") + 1)
-    Profile.objects.filter(pk=order.buyer_id).update(purchases_count=F("purchases_count") + 1)
-    _unlock_next_milestone(order)
+    _count_completion(order)
+    _unlock_next_milestone(order, later)
     return order
 
 
+@retry_on_conflict
 @transaction.atomic
 def order_accept(*, order_id: int, buyer: User) -> Order:
     order = _lock_order(order_id)
@@ -513,6 +534,7 @@ def order_accept(*, order_id: int, buyer: User) -> Order:
     return _complete(order, actor=buyer, kind=K.ACCEPTED)
 
 
+@retry_on_conflict
 def order_auto_complete(*, order_id: int, now=None) -> Order | None:
     """The sweep's accept: completes a delivered order whose time is up, if nobody holds it."""
     now = now or timezone.now()
@@ -527,8 +549,16 @@ def order_auto_complete(*, order_id: int, now=None) -> Order | None:
 
 
 def _refund_and_cancel(
-    order: Order, *, actor: User | None, kind: str, reason: str, event_note: str = "", event_kind: str = K.CANCELLED
+    order: Order,
+    *,
+    actor: User | None,
+    kind: str,
+    reason: str,
+    event_note: str = "",
+    event_kind: str = K.CANCELLED,
+    later: list[Order] | None = None,
 ) -> Order:
+    later = _later_milestones_locked(order) if later is None else later
     if order.paid_at is not None:
         escrow_refund(order_id=order.pk, buyer=order.buyer, actor=actor, currency=order.total.currency.code)
     order.cancel_kind = kind
@@ -536,7 +566,7 @@ def _refund_and_cancel(
     order.cancelled_at = timezone.now()
     fields = ("cancel_kind", "cancel_reason", "cancelled_at", *_stop_timers(order), *_clear_cancel_request(order))
     order = _transition(order, to=S.CANCELLED, actor=actor, kind=event_kind, note=event_note or reason, fields=fields)
-    _cancel_later_milestones(order, actor=actor)
+    _cancel_later_milestones(order, later, actor=actor)
     return order
 
 
@@ -554,6 +584,7 @@ def buyer_cancel_kind(order: Order, now=None) -> str:
     return ""
 
 
+@retry_on_conflict
 @transaction.atomic
 def order_cancel(*, order_id: int, actor: User, reason: str = "") -> Order:
     """Cancel at once: the buyer (unpaid, within the free window, or the seller is late) or
@@ -582,6 +613,7 @@ def order_cancel(*, order_id: int, actor: User, reason: str = "") -> Order:
     return _refund_and_cancel(order, actor=actor, kind=kind, reason=reason)
 
 
+@retry_on_conflict
 @transaction.atomic
 def order_cancel_request(*, order_id: int, actor: User, reason: str) -> Order:
     order = _lock_order(order_id)
@@ -607,6 +639,7 @@ def order_cancel_request(*, order_id: int, actor: User, reason: str) -> Order:
     return order
 
 
+@retry_on_conflict
 @transaction.atomic
 def order_cancel_respond(*, order_id: int, actor: User, accept: bool) -> Order:
     """The other party accepts (refund) or declines; the requester may withdraw (decline)."""
@@ -628,6 +661,7 @@ def order_cancel_respond(*, order_id: int, actor: User, accept: bool) -> Order:
     return order
 
 
+@retry_on_conflict
 def order_cancel_auto_accept(*, order_id: int, now=None) -> Order | None:
     """Silence for 48 hours accepts a mutual cancellation."""
     now = now or timezone.now()
@@ -644,6 +678,7 @@ def order_cancel_auto_accept(*, order_id: int, now=None) -> Order | None:
         )  # fmt: skip
 
 
+@retry_on_conflict
 def order_expire(*, order_id: int, now=None) -> Order | None:
     """An order not paid in time is cancelled; no money had moved."""
     now = now or timezone.now()
@@ -656,8 +691,9 @@ def order_expire(*, order_id: int, now=None) -> Order | None:
         order.cancel_kind = Order.CancelKind.UNPAID
         order.cancelled_at = now
         fields = ("cancel_kind", "cancelled_at", *_stop_timers(order))
+        later = _later_milestones_locked(order)
         order = _transition(order, to=S.CANCELLED, actor=None, kind=K.EXPIRED, fields=fields)
-        _cancel_later_milestones(order, actor=None)
+        _cancel_later_milestones(order, later, actor=None)
         return order
 
 
@@ -683,6 +719,7 @@ def dispute_open(*, order_id: int, actor: User, reason: str, files: list[Uploade
     return _transition(order, to=S.DISPUTED, actor=actor, kind=K.DISPUTE_OPENED, note=reason, fields=fields)
 
 
+@retry_on_conflict
 @transaction.atomic
 def dispute_resolve(
     *, order_id: int, actor: User, outcome: str, decision: str, seller_percent: int | None = None
@@ -694,7 +731,8 @@ def dispute_resolve(
     order = _lock_order(order_id)
     if order.status != S.DISPUTED:
         raise OrderTransitionError(order=order, to=S.COMPLETED)
-    dispute = Dispute.objects.select_for_update().get(order=order)
+    later = _later_milestones_locked(order)  # orders before the dispute row (README, "Lock order")
+    dispute = Dispute.objects.select_for_update(no_key=True).get(order=order)
     decision = decision.strip()
     if not decision:
         raise OrderError(_("Write the decision: both parties will read it."))
@@ -710,10 +748,15 @@ def dispute_resolve(
     dispute.resolved_at = timezone.now()
     dispute.save()
     if outcome == Dispute.Outcome.RELEASE:
-        return _complete(order, actor=actor, kind=K.DISPUTE_RESOLVED, note=decision)
+        return _complete(order, actor=actor, kind=K.DISPUTE_RESOLVED, note=decision, later=later)
     if outcome == Dispute.Outcome.REFUND:
         return _refund_and_cancel(
-            order, actor=actor, kind=Order.CancelKind.DISPUTE, reason=decision, event_kind=K.DISPUTE_RESOLVED
+            order,
+            actor=actor,
+            kind=Order.CancelKind.DISPUTE,
+            reason=decision,
+            event_kind=K.DISPUTE_RESOLVED,
+            later=later,
         )
     total = order.total
     seller_part = Money(
@@ -745,15 +788,18 @@ def orders_sweep(*, now=None, limit: int = 500) -> dict[str, int]:
     with SKIP LOCKED and re-checked, and every service refuses a second transition."""
     now = now or timezone.now()
     counts = {"auto_completed": 0, "expired": 0, "cancel_accepted": 0, "notified": 0}
-    for order_id in _due_ids(Order.objects.filter(status=S.DELIVERED, auto_complete_at__lte=now), limit):
-        if order_auto_complete(order_id=order_id, now=now):
-            counts["auto_completed"] += 1
-    for order_id in _due_ids(Order.objects.filter(status=S.PENDING_PAYMENT, payment_expires_at__lte=now), limit):
-        if order_expire(order_id=order_id, now=now):
-            counts["expired"] += 1
-    for order_id in _due_ids(Order.objects.filter(cancel_auto_accept_at__lte=now), limit):
-        if order_cancel_auto_accept(order_id=order_id, now=now):
-            counts["cancel_accepted"] += 1
+    timers = (
+        ("auto_completed", order_auto_complete, Order.objects.filter(status=S.DELIVERED, auto_complete_at__lte=now)),
+        ("expired", order_expire, Order.objects.filter(status=S.PENDING_PAYMENT, payment_expires_at__lte=now)),
+        ("cancel_accepted", order_cancel_auto_accept, Order.objects.filter(cancel_auto_accept_at__lte=now)),
+    )
+    for count, service, due in timers:
+        for order_id in _due_ids(due, limit):
+            try:
+                if service(order_id=order_id, now=now):
+                    counts[count] += 1
+            except BusyError:
+                logger.warning("Order %s still contended; the next sweep comes back to it", order_id)
     from .notifications import order_events_notify_due
 
     counts["notified"] = order_events_notify_due(now=now, limit=limit)

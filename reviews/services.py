@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Profile, SellerLevel, User
 from gigs.models import Gig
 from gigs.signals import gig_fragments_forget
+from marketplace.dbretry import retry_on_conflict
 from marketplace.errors import DomainError
 from messaging.selectors import first_response_minutes
 from orders.models import Order
@@ -49,10 +50,11 @@ def window_closes_at(order: Order):
     return order.completed_at + timedelta(days=settings.REVIEW_WINDOW_DAYS)
 
 
+@retry_on_conflict
 def review_submit(*, order_id: int, author: User, data: ReviewData) -> Review:
     """Leave a review. If the other side's review is already in, both are shown now."""
     with transaction.atomic():
-        order = Order.objects.select_for_update(of=("self",)).filter(pk=order_id).first()
+        order = Order.objects.select_for_update(of=("self",), no_key=True).filter(pk=order_id).first()
         role = order.party_role(author) if order else ""
         if not role:
             raise ReviewError(_("You can review only orders you took part in."))
@@ -89,7 +91,7 @@ def review_submit(*, order_id: int, author: User, data: ReviewData) -> Review:
 
 def review_edit(*, review_id: int, author: User, data: ReviewData) -> Review:
     with transaction.atomic():
-        review = Review.objects.select_for_update().filter(pk=review_id, author=author).first()
+        review = Review.objects.select_for_update(no_key=True).filter(pk=review_id, author=author).first()
         if review is None:
             raise ReviewError(_("There is no such review."))
         if review.visible_at is not None:
@@ -110,7 +112,11 @@ def review_reply(*, review_id: int, seller: User, text: str) -> Review:
     if not text:
         raise ReviewError(_("Write your reply."))
     with transaction.atomic():
-        review = Review.objects.select_for_update().filter(pk=review_id, subject=seller, role=Review.Role.BUYER).first()
+        review = (
+            Review.objects.select_for_update(no_key=True)
+            .filter(pk=review_id, subject=seller, role=Review.Role.BUYER)
+            .first()
+        )
         if review is None or not review.is_visible:
             raise ReviewError(_("There is no such review."))
         if review.reply:
@@ -122,13 +128,18 @@ def review_reply(*, review_id: int, seller: User, text: str) -> Review:
     return review
 
 
+@retry_on_conflict
 def review_hide(*, review_id: int, actor: User, reason: str) -> Review:
     reason = reason.strip()
     if not reason:
         raise ReviewError(_("Write the reason: the author and the subject will see it."))
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review_id)
-        order = Order.objects.select_for_update(of=("self",)).get(pk=review.order_id)
+        # The order first, then its review: the order the reveal takes them in (README, "Lock order").
+        order_id = Review.objects.filter(pk=review_id).values_list("order_id", flat=True).first()
+        if order_id is None:
+            raise ReviewError(_("There is no such review."))
+        order = Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order_id)
+        review = Review.objects.select_for_update(no_key=True).get(pk=review_id)
         review.hidden_reason = reason
         review.hidden_at = timezone.now()
         review.save(update_fields=["hidden_reason", "hidden_at", "updated_at"])
@@ -148,7 +159,9 @@ def reviews_reveal_due(*, now=None, limit: int = 500) -> int:
     revealed = 0
     for order_id in order_ids:
         with transaction.atomic():
-            order = Order.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=order_id).first()
+            order = (
+                Order.objects.select_for_update(skip_locked=True, of=("self",), no_key=True).filter(pk=order_id).first()
+            )
             if order is None:
                 continue
             due = list(Review.objects.filter(order=order, visible_at__isnull=True, reveal_due_at__lte=now))
@@ -171,10 +184,10 @@ def _refresh_aggregates(order: Order) -> None:
     caller's transaction, with the rows locked (gig, then profiles by id) so two reveals
     at once cannot overwrite each other with stale counts."""
     if order.gig_id:
-        Gig.objects.select_for_update().filter(pk=order.gig_id).first()
+        Gig.objects.select_for_update(no_key=True).filter(pk=order.gig_id).first()
     profiles = {
         p.pk: p
-        for p in Profile.objects.select_for_update()
+        for p in Profile.objects.select_for_update(no_key=True)
         .filter(pk__in=sorted({order.buyer_id, order.seller_id}))
         .order_by("pk")
     }
@@ -310,7 +323,7 @@ def buyer_level_for(purchases: int) -> int:
 def reputation_refresh_user(*, user_id: int, now=None) -> Profile:
     """Recompute one person's stats and levels from the orders and reviews."""
     with transaction.atomic():
-        profile = Profile.objects.select_for_update().select_related("user").get(pk=user_id)
+        profile = Profile.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(pk=user_id)
         user = profile.user
         stats = seller_stats(user=user, now=now)
         profile.orders_completed = stats.completed

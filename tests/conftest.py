@@ -39,3 +39,20 @@ def seller(db):
 def user_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _lock_order(request, settings, monkeypatch):
+    """On PostgreSQL every test also checks the lock order (tests/locktrace.py; the README, "Lock order")."""
+    if not settings.USING_POSTGRES or request.node.get_closest_marker("no_lock_trace"):
+        yield
+        return
+    from .locktrace import LockTracer
+
+    tracer = LockTracer()
+    tracer.start(monkeypatch)
+    yield tracer
+    tracer.stop()
+    if tracer.violations:
+        seen = list(dict.fromkeys(str(v) for v in tracer.violations))
+        pytest.fail("lock order broken (README, 'Lock order'):\n" + "\n".join(seen[:10]), pytrace=False)

@@ -102,7 +102,11 @@ def sandbox_card_submit(*, payment: Payment, card_number: str) -> SandboxCharge:
     digits = card_digits(card_number)
     outcome = TEST_CARDS.get(digits, CardOutcome.DECLINE)
     with transaction.atomic():
-        charge = SandboxCharge.objects.select_for_update().select_related("payment").get(payment=payment)
+        charge = (
+            SandboxCharge.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("payment")
+            .get(payment=payment)
+        )
         if charge.status != SandboxCharge.Status.AWAITING_CARD:
             return charge
         now = timezone.now()
@@ -132,7 +136,12 @@ def sandbox_charge_deliver(*, charge_id: str, now=None) -> float | None:
     it is not due yet, None otherwise."""
     now = now or timezone.now()
     with transaction.atomic():
-        charge = SandboxCharge.objects.select_for_update().select_related("payment").filter(pk=charge_id).first()
+        charge = (
+            SandboxCharge.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("payment")
+            .filter(pk=charge_id)
+            .first()
+        )
         if charge is None or charge.status == SandboxCharge.Status.AWAITING_CARD:
             return None
         if charge.deliver_after > now:

@@ -6,6 +6,7 @@ refund, split) empties it, so an order is paid out at most once however many cal
 their keys collide (`order:<id>:settle`) or the escrow is already empty.
 """
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from accounts.models import User
+from marketplace.dbretry import BusyError, retry_on_conflict
 
 from .. import conf
 from ..display import money_text
@@ -33,6 +35,8 @@ from .ledger import (
     validate_amount,
     validate_order_id,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def wallet_top_up(*, user: User, amount: Money, key: str, actor: User | None = None, memo: str = "") -> Journal:
@@ -78,7 +82,7 @@ def _hold(*, order_id: int, buyer: User, amount: Money, actor: User | None) -> J
     # Both accounts locked in one statement, in id order like every posting.
     locked = {
         account.kind: account
-        for account in Account.objects.select_for_update()
+        for account in Account.objects.select_for_update(no_key=True)
         .filter(Q(**wallet_ref.lookup()) | Q(**escrow_ref.lookup()))
         .order_by("pk")
     }
@@ -308,26 +312,38 @@ def clearance_release_due(*, now=None, limit: int = 500) -> int:
         .values_list("id", flat=True)[:limit]
     )
     for clearance_id in due_ids:
-        with transaction.atomic():
-            clearance = (
-                Clearance.objects.select_for_update(skip_locked=True)
-                .filter(pk=clearance_id, released_journal__isnull=True)
-                .select_related("user")
-                .first()
-            )
-            if clearance is None:
-                continue
-            currency = clearance.amount.currency.code
-            pending, wallet = accounts_ensure(
-                AccountRef.pending(clearance.user, currency), AccountRef.wallet(clearance.user, currency)
-            )
-            journal = ledger_post(
-                key=f"clearance:{clearance.pk}",
-                kind=Journal.Kind.CLEARANCE,
-                transfers=[TransferSpec(debit=pending, credit=wallet, amount=clearance.amount)],
-                order_id=clearance.source_journal.order_id,
-            )
-            clearance.released_journal = journal
-            clearance.save(update_fields=["released_journal"])
-            released += 1
+        try:
+            released += _clearance_release(clearance_id)
+        except BusyError:
+            logger.warning("Clearance %s still contended; the next sweep releases it", clearance_id)
     return released
+
+
+@retry_on_conflict
+def _clearance_release(clearance_id: int) -> int:
+    with transaction.atomic():
+        # Only the clearance's row (`of`): with the user row locked too, a seller's
+        # withdrawal request (accounts, then inserts pointing at the user) and this sweep
+        # (user, then accounts) waited for each other, and the sweep skipped every
+        # clearance of a seller whose row someone held.
+        clearance = (
+            Clearance.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
+            .filter(pk=clearance_id, released_journal__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        if clearance is None:
+            return 0
+        currency = clearance.amount.currency.code
+        pending, wallet = accounts_ensure(
+            AccountRef.pending(clearance.user, currency), AccountRef.wallet(clearance.user, currency)
+        )
+        journal = ledger_post(
+            key=f"clearance:{clearance.pk}",
+            kind=Journal.Kind.CLEARANCE,
+            transfers=[TransferSpec(debit=pending, credit=wallet, amount=clearance.amount)],
+            order_id=clearance.source_journal.order_id,
+        )
+        clearance.released_journal = journal
+        clearance.save(update_fields=["released_journal"])
+    return 1

@@ -183,7 +183,7 @@ def lock_accounts(account_ids: Iterable[int]) -> dict[int, Account]:
     """Lock the accounts (SELECT ... FOR UPDATE) in ascending id order and return them fresh."""
     return {
         account.pk: account
-        for account in Account.objects.select_for_update().filter(pk__in=set(account_ids)).order_by("pk")
+        for account in Account.objects.select_for_update(no_key=True).filter(pk__in=set(account_ids)).order_by("pk")
     }
 
 

@@ -84,7 +84,7 @@ def _webhook_process(*, provider: str, event: ProviderEvent) -> WebhookResult:
         # Lock the payment first: five deliveries of one event at once queue here; the
         # first tops up, the others then find the event recorded and the payment paid.
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(no_key=True, of=("self",))
             .select_related("user")
             .filter(provider=provider, provider_payment_id=event.provider_payment_id)
             .first()

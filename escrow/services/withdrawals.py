@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from accounts.models import User
+from marketplace.dbretry import retry_on_conflict
 
 from .. import conf
 from ..destinations import parse_destination
@@ -22,12 +23,14 @@ REASON_MAX_LENGTH = 1000
 _REQUEST_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 
 
+@retry_on_conflict
 @transaction.atomic
 def payout_method_add(*, user: User, kind: str, value: str) -> PayoutMethod:
     """Save where withdrawals may go. Only what a payout needs is kept, shown masked."""
     destination = parse_destination(kind, value)
-    # Locks the user row: two forms submitted at once cannot both pass the limit.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    # Locks the user row (and nothing else, last in the lock order): two forms submitted at
+    # once cannot both pass the limit.
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()
     active = PayoutMethod.objects.filter(user=user, is_active=True)
     if active.filter(kind=destination.kind, fingerprint=destination.fingerprint).exists():
         raise PayoutMethodError(_("You have already added this payout method."))
@@ -47,7 +50,7 @@ def payout_method_add(*, user: User, kind: str, value: str) -> PayoutMethod:
 @transaction.atomic
 def payout_method_remove(*, user: User, method_id: int) -> PayoutMethod:
     """Hide a payout method. The row stays: withdrawals already made to it still show where they went."""
-    method = PayoutMethod.objects.select_for_update().filter(pk=method_id, user=user, is_active=True).first()
+    method = PayoutMethod.objects.select_for_update(no_key=True).filter(pk=method_id, user=user, is_active=True).first()
     if method is None:
         raise PayoutMethodError(_("This payout method does not exist or was already removed."))
     method.is_active = False
@@ -56,6 +59,7 @@ def payout_method_remove(*, user: User, method_id: int) -> PayoutMethod:
     return method
 
 
+@retry_on_conflict
 def withdrawal_request(*, user: User, amount: Money, payout_method: PayoutMethod, key: str | None = None) -> Withdrawal:
     """Ask for a payout. The amount leaves the available balance at once (into payouts in
     flight) and waits there for a staff decision. `key` is the form's one-time token: the
@@ -121,12 +125,25 @@ def withdrawal_reject(*, withdrawal_id: int, actor: User, reason: str) -> Withdr
     return _decide(withdrawal_id=withdrawal_id, actor=actor, status=Withdrawal.Status.REJECTED, reason=reason)
 
 
+def _lock_withdrawal(withdrawal_id: int) -> Withdrawal | None:
+    """Lock first: two staff members (or a double click) deciding at once get one decision.
+    Only the withdrawal's row (`of`): its user row stays free for the key-share lock of every
+    insert that points at the user, such as the same seller's next withdrawal request, which
+    holds the ledger accounts we are about to ask for (README, "Lock order")."""
+    return (
+        Withdrawal.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("user")
+        .filter(pk=withdrawal_id)
+        .first()
+    )
+
+
+@retry_on_conflict
 def _decide(*, withdrawal_id: int, actor: User, status: str, reason: str) -> Withdrawal:
     if actor is None or not actor.is_staff:
         raise WithdrawalError(_("Only staff can decide on withdrawals."))
     with transaction.atomic():
-        # Lock first: two staff members (or a double click) deciding at once get one decision.
-        withdrawal = Withdrawal.objects.select_for_update().select_related("user").filter(pk=withdrawal_id).first()
+        withdrawal = _lock_withdrawal(withdrawal_id)
         if withdrawal is None:
             raise WithdrawalError(_("Unknown withdrawal."))
         if withdrawal.status != Withdrawal.Status.REQUESTED:

@@ -107,6 +107,7 @@ def test_accept_and_auto_complete_race_settles_once(monkeypatch):
     assert_escrow_invariants()
 
 
+@pytest.mark.no_lock_trace
 def test_control_without_the_row_lock_the_race_double_completes(monkeypatch):
     slow_locks(monkeypatch, lock=False)
     gig, orders = delivered_orders(10)

@@ -73,6 +73,8 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         # Each run is one savepoint, rolled back in teardown: runs start from an empty ledger.
         self._atomic = transaction.atomic()
+        # The test's own transaction, not a service's: the lock-order check looks inside it.
+        self._atomic._from_testcase = True
         self._atomic.__enter__()
         self.buyers = [UserFactory() for _ in range(2)]
         self.sellers = [SellerFactory() for _ in range(2)]

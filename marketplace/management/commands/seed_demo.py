@@ -208,7 +208,9 @@ class Command(BaseCommand):
             if seller and user.seller_since is None:
                 user.seller_since = user.date_joined
             user.save()
-            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+            # get_or_create and update: update_or_create's FOR UPDATE breaks the lock rule (README, "Lock order").
+            address, _ = EmailAddress.objects.get_or_create(user=user, email=email)
+            EmailAddress.objects.filter(pk=address.pk).update(verified=True, primary=True)
             profile = profile_ensure(user=user)
             profile.display_name = name
             profile.headline = headline
