@@ -39,6 +39,7 @@ from escrow.fees import FeePolicy
 from escrow.services.ledger import request_hash_of_rows
 from gigs.demo_data import DEMO_GIGS
 from gigs.models import Category
+from gigs.ranking import gig_scores_refresh
 from gigs.services import category_tree_seed
 
 from . import vocabulary as V
@@ -1522,6 +1523,7 @@ def seed(*, size: Size, reset: bool = False, log=print) -> dict[str, int]:
                 cursor.execute(statement)
 
         generator.timed("indexes and foreign keys", rebuild)
+        generator.timed("search scores", gig_scores_refresh)
         for table in TABLES:
             # Table names come from TABLES above, never from input.
             highest = f"(SELECT max({_pk(table)}) FROM {table})"  # noqa: S608

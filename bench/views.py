@@ -110,9 +110,20 @@ def raw_catalog_view(request, section_slug=None, category_slug=None):
         query = _catalog_query(request, section, category)
         key = ("catalog", request.get_full_path())
         if query.ranked:
+            # The tiers' queries in order until a page is full, as the search walks them.
             size = settings.CATALOG_PAGE_SIZE
-            cursor.execute(*_compiled_sql(key, lambda: gig_selectors.search_page_sql(query, start=0, size=size)))
-            ids = tuple(row[0] for row in cursor.fetchall())
+            found: list[int] = []
+            statements = _COMPILED.get(key)
+            if statements is None:
+                if len(_COMPILED) > _COMPILED_MAX:
+                    _COMPILED.clear()
+                statements = _COMPILED[key] = gig_selectors.ranked_page_one_sql(query, size=size)
+            for statement in statements:
+                cursor.execute(*statement)
+                found += [row[0] for row in cursor.fetchall()]
+                if len(found) > size:
+                    break
+            ids = tuple(found[:size])
             page_sql = _compiled(
                 ("cards", ids),
                 lambda: [gig_selectors.listing_queryset(Gig.objects.filter(pk__in=ids))],

@@ -7,4 +7,9 @@ class GigsConfig(AppConfig):
     verbose_name = _("Gigs")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import signals  # noqa: F401  (connects the page cache's receivers)
+        from .search import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="gigs-sqlite-casefold")

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
-from .search import GigSearchVector
+from .search import GigHeadVector, GigSearchVector, GigTitleVector
 
 
 class Category(models.Model):
@@ -77,6 +77,8 @@ class Gig(models.Model):
 
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     rating_count = models.PositiveIntegerField(default=0)
+    # Search quality (gigs/ranking.py): stored so that search can walk it in order.
+    search_score = models.FloatField(default=0, editable=False)
     orders_count = models.PositiveIntegerField(_("orders"), default=0)
     views_count = models.PositiveIntegerField(_("views"), default=0)
 
@@ -87,6 +89,13 @@ class Gig(models.Model):
 
     search_vector = models.GeneratedField(
         expression=GigSearchVector(), output_field=SearchVectorField(null=True), db_persist=True
+    )
+    # The title, and the title with the tags, for the search's first tiers (gigs/ranking.py).
+    title_vector = models.GeneratedField(
+        expression=GigTitleVector(), output_field=SearchVectorField(null=True), db_persist=True
+    )
+    head_vector = models.GeneratedField(
+        expression=GigHeadVector(), output_field=SearchVectorField(null=True), db_persist=True
     )
 
     class Meta:
@@ -99,6 +108,12 @@ class Gig(models.Model):
             models.Index(fields=["status", "-rating_avg"], name="gig_status_rating"),
             models.Index(fields=["status", "days_min"], name="gig_status_days"),
             models.Index(fields=["seller", "status"], name="gig_seller_status"),
+            models.Index(
+                models.F("search_score").desc(),
+                models.F("id").desc(),
+                name="gig_active_score",
+                condition=models.Q(status="active"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

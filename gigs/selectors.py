@@ -1,27 +1,26 @@
 """Every read of the catalog that a page needs, with the visibility rules."""
 
+import difflib
 import functools
 import hashlib
 import json
+import math
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
-    F,
-    FloatField,
     Max,
     Prefetch,
     Q,
     QuerySet,
-    Value,
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
@@ -32,11 +31,12 @@ from accounts.models import User
 from marketplace.rows import Columns, split
 
 from .models import Category, Favorite, Gig, GigImage
-from .search import SEARCH_CONFIG
+from .ranking import Explanation, explain_scores, ranking_settings
+from .search import TIER_NAMES, Terms, TsMatch, folded, parse_terms, pg_queries, sqlite_queries
 
 CATEGORY_TREE_CACHE_KEY = "gigs:category-tree:v1"
 CATEGORY_COUNTS_CACHE_KEY = "gigs:category-counts:v1"
-CATALOG_COUNT_CACHE_KEY = "gigs:catalog-count:v2"
+CATALOG_COUNT_CACHE_KEY = "gigs:catalog-count:v3"
 
 SORTS = ("relevance", "rating", "price_asc", "price_desc", "newest")
 # Each sort's columns, all in one direction so that a page boundary is one row comparison;
@@ -51,10 +51,7 @@ SORT_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 DAYS_CHOICES = (1, 3, 7)
 TRIGRAM_THRESHOLD = 0.35
-# Search ranks at most this many matches: ranking reads each one's vector, and a word in
-# half of a million gigs must not cost half a million reads. Past it, results are paged
-# within the candidates (42 pages of 24).
-SEARCH_CANDIDATES = 1000
+
 CATALOG_COUNT_EXACT_UP_TO = 1000
 CATALOG_COUNT_CACHE_SECONDS = 300
 
@@ -160,14 +157,16 @@ class ResultCount:
 class CatalogPage:
     """One page of the catalog. Pages are addressed by an opaque token in the URL (`after`
     or `before` the gig where the neighbouring page ends), never by an OFFSET: every page
-    costs what the first one costs. Ranked search results are the exception: they come from
-    a capped candidate set and are paged by position within it."""
+    costs what the first one costs; ranked search results too, by (tier, score, id).
+    `fallback`: "any" when no gig had every word and these have some of them, "typo" when
+    nothing had the words and these titles are like them; `suggestion`: "did you mean"."""
 
     gigs: list[Gig]
     number: int
     next_token: str = ""
     previous_token: str = ""
-    capped: bool = False  # ranked search: the candidate set ended before the matches did
+    fallback: str = ""
+    suggestion: str = ""
 
     @property
     def object_list(self) -> list[Gig]:
@@ -246,27 +245,56 @@ def _filtered(query: CatalogQuery, *, section_ids: list[int] | None = None) -> Q
 
 
 def _matching(query: CatalogQuery, *, section_ids: list[int] | None = None) -> QuerySet:
-    """Every active gig that the filters and the search words let through (unordered).
-    `section_ids`: the section's categories as a list rather than a subquery."""
+    """Every active gig that the filters and the search words let through (unordered): every
+    word (or, when no gig has them all, some of them). `section_ids`: the section's
+    categories as a list rather than a subquery."""
     gigs = _filtered(query, section_ids=section_ids)
     if query.q:
-        if connection.vendor == "postgresql":
-            gigs = gigs.filter(search_vector=_search_query(query.q))
-        else:
-            condition = Q()
-            for word in query.q.split()[:8]:
-                condition &= Q(title__icontains=word) | Q(tags_text__icontains=word) | Q(description__icontains=word)
-            gigs = gigs.filter(condition)
+        plan = search_plan(query.q)
+        gigs = _search_base(gigs)
+        if not plan.tiers:
+            return gigs.none()
+        every = plan.tiers[-1][1]
+        if plan.any_words is not None and not gigs.filter(every).exists():
+            return gigs.filter(plan.any_words)
+        gigs = gigs.filter(every)
     return gigs
 
 
-def _search_query(q: str) -> SearchQuery:
-    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+@dataclass(frozen=True)
+class SearchPlan:
+    """What a query means in this database: its tiers (gigs/ranking.py), best first, each
+    contained in the next, and the some-of-the-words fallback."""
+
+    terms: Terms
+    tiers: tuple[tuple[int, Q], ...]
+    any_words: Q | None
+
+
+@functools.lru_cache(maxsize=2048)
+def _search_plan(q: str, vendor: str) -> SearchPlan:
+    terms = parse_terms(q)
+    if vendor == "postgresql":
+        built = pg_queries(terms)
+        exclude = ~Q(TsMatch(built.exclude)) if built.exclude else Q()
+        tiers = tuple((tier, Q(TsMatch(expression, column)) & exclude) for tier, column, expression in built.tiers)
+        any_words = Q(TsMatch(built.any_words)) & exclude if built.any_words else None
+        return SearchPlan(terms=terms, tiers=tiers, any_words=any_words)
+    built = sqlite_queries(terms)
+    return SearchPlan(terms=terms, tiers=() if terms.empty else built.tiers, any_words=built.any_words)
+
+
+def search_plan(q: str) -> SearchPlan:
+    return _search_plan(q, connection.vendor)
+
+
+def _search_base(gigs: QuerySet) -> QuerySet:
+    return gigs if connection.vendor == "postgresql" else folded(gigs)
 
 
 def gig_catalog(query: CatalogQuery) -> QuerySet:
     """The catalog's gigs in the order of `query.sort` (with a search, the search's own
-    order is `catalog_page`'s: ranked pages come from a capped candidate set)."""
+    order is `catalog_page`'s, tier by tier: gigs/ranking.py)."""
     fields, descending = SORT_KEYS[query.sort]
     return _cards(_matching(query).order_by(*[f"-{f}" if descending else f for f in fields]))
 
@@ -277,7 +305,7 @@ def catalog_page(query: CatalogQuery, *, after: str = "", before: str = "", size
     A bad or stale token is ignored: the first page comes instead of an error."""
     size = size or settings.CATALOG_PAGE_SIZE
     if query.ranked:
-        return _ranked_page(query, token=after or before, size=size)
+        return _ranked_page(query, after=after, before=before, size=size)
     queryset, forward, number = catalog_page_queryset(query, after=after, before=before, size=size)
     rows = list(queryset)
     more = len(rows) > size
@@ -334,85 +362,130 @@ def _keyset_condition(fields: tuple[str, ...], values: list, *, greater: bool) -
     return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
 
 
-def _ranked_page(query: CatalogQuery, *, token: str, size: int) -> CatalogPage:
-    """Search results by relevance: rank at most SEARCH_CANDIDATES matches (the rank is
-    computed in the same pass that finds them), order them, fetch one page of cards."""
-    start, number = 0, 1
-    decoded = _token_decode(token, ("offset",))
-    if decoded is not None:
-        (offset,), number = decoded
-        start = offset if isinstance(offset, int) and offset > 0 else 0
-        number = number if start else 1
-    ids, total = search_page_ids(query, start=start, size=size)
-    if not ids and start:  # a stale token past the end: the first page instead
-        start, number = 0, 1
-        ids, total = search_page_ids(query, start=0, size=size)
-    by_id = {gig.pk: gig for gig in listing_queryset(Gig.objects.filter(pk__in=ids))}
-    page = CatalogPage(gigs=[by_id[pk] for pk in ids if pk in by_id], number=number)
-    page.capped = total >= SEARCH_CANDIDATES
-    if start + size < total:
-        page.next_token = _token_encode([start + size], number + 1)
-    if number > 1:
-        page.previous_token = _token_encode([max(start - size, 0)], number - 1)
+RANK_ORDER = ("-search_score", "-id")
+
+
+def _ranked_page(query: CatalogQuery, *, after: str, before: str, size: int) -> CatalogPage:
+    """Search results in the documented order (gigs/ranking.py): tier by tier, each tier
+    walked in the stored score's index order, so page 1 is the exact top of every match
+    however many there are, and pages are keyset ranges of one total order (no overlaps)."""
+    plan = search_plan(query.q)
+    base = _search_base(_filtered(query))
+    position = _ranked_token_decode(after or before)
+    forward = not (before and position)
+    if position is None:
+        key, number = None, 1
+    else:
+        key, number = position
+    tiers = list(plan.tiers)
+    fallback = ""
+    if key is not None and key[0] == 0:
+        tiers, fallback = ([(0, plan.any_words)] if plan.any_words is not None else []), "any"
+    rows = _walk(base, tiers, key, forward=forward, limit=size + 1)
+    if not rows and key is None and plan.any_words is not None:
+        tiers, fallback = [(0, plan.any_words)], "any"
+        rows = _walk(base, tiers, None, forward=True, limit=size + 1)
+    if not rows and key is None:
+        return _typo_page(query, size=size)
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+        if not more:  # walked back to the start: that is the first page
+            return _ranked_page(query, after="", before="", size=size)
+    by_id = {gig.pk: gig for gig in listing_queryset(Gig.objects.filter(pk__in=[pk for _t, _s, pk in rows]))}
+    page = CatalogPage(gigs=[by_id[pk] for _t, _s, pk in rows if pk in by_id], number=number, fallback=fallback)
+    if rows and (more or not forward):
+        page.next_token = _token_encode(list(rows[-1]), number + 1)
+    if rows and number > 1:
+        page.previous_token = _token_encode(list(rows[0]), number - 1)
     return page
 
 
-def search_page_ids(query: CatalogQuery, *, start: int, size: int) -> tuple[list[int], int]:
-    """The ids of one page of ranked results and how many candidates there are.
-
-    PostgreSQL orders the candidates and cuts the page itself (24 ids come back, not 1 000
-    rows to convert and sort here); when nothing matches word for word, the typo fallback."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(*search_page_sql(query, start=start, size=size))
-            rows = cursor.fetchall()
-        if rows or start:
-            return [row[0] for row in rows], (rows[0][1] if rows else 0)
-    candidates = search_candidates(query)
-    return [pk for pk, _rank in candidates[start : start + size]], len(candidates)
-
-
-def search_page_sql(query: CatalogQuery, *, start: int, size: int) -> tuple[str, list]:
-    """(sql, params) of `search_page_ids` on PostgreSQL: the candidates best first (rank,
-    then rating, then the newer id), one page of them, and their number on every row."""
-    sql, params = search_candidates_queryset(query).query.sql_with_params()
-    return (
-        f"SELECT candidate_id, count(*) OVER () FROM ({sql}) AS candidates "  # noqa: S608 - compiled by the ORM
-        "ORDER BY candidate_rank DESC, candidate_rating DESC, candidate_id DESC LIMIT %s OFFSET %s",
-        [*params, size, start],
-    )
-
-
-def search_candidates(query: CatalogQuery) -> list[tuple[int, float]]:
-    """(id, rank) of up to SEARCH_CANDIDATES gigs matching the query, best first.
-
-    PostgreSQL: the first matches the index gives, ranked by the weighted vector (title A,
-    tags B, description C); ties go to the better-rated gig. When nothing matches word for
-    word, a trigram match on the titles catches typos. SQLite: plain word matching,
-    ordered by popularity."""
-    rows = list(search_candidates_queryset(query))
-    if connection.vendor == "postgresql":
-        rows = rows or _fuzzy_candidates(query)
-        rows.sort(key=lambda row: (-row[1], -row[2], -row[0]))
-    return [(pk, rank) for pk, rank, _rating in rows]
+def _walk(base: QuerySet, tiers: list[tuple[int, Q]], key, *, forward: bool, limit: int) -> list[tuple]:
+    """Up to `limit` (tier, score, id) rows after `key` (or before it, backwards), in result
+    order. Each tier is one query: its condition minus the tier above it, in score order
+    from the key on. A page needs the next tiers only when a tier runs out."""
+    positions = {tier: index for index, (tier, _q) in enumerate(tiers)}
+    if key is not None and key[0] not in positions:
+        return []
+    start = positions[key[0]] if key is not None else 0
+    visit = range(start, len(tiers)) if forward else range(start, -1, -1)
+    order = RANK_ORDER if forward else tuple(f.lstrip("-") for f in RANK_ORDER)
+    rows: list[tuple] = []
+    for index in visit:
+        tier, condition = tiers[index]
+        gigs = base.filter(condition)
+        if index > 0:
+            gigs = gigs.exclude(tiers[index - 1][1])
+        if key is not None and index == start:
+            gigs = gigs.filter(_keyset_condition(("search_score", "id"), [key[1], key[2]], greater=not forward))
+        found = gigs.order_by(*order).values_list("search_score", "pk")[: limit - len(rows)]
+        rows += [(tier, score, pk) for score, pk in found]
+        if len(rows) >= limit:
+            break
+    return rows
 
 
-def search_candidates_queryset(query: CatalogQuery) -> QuerySet:
-    """(id, rank, rating) rows of the first SEARCH_CANDIDATES matches, the rank computed in
-    the same pass that finds them (no order: the index's order; no second read of the row).
-    The columns are called candidate_id, candidate_rank and candidate_rating."""
-    if connection.vendor != "postgresql":
-        matching = _matching(query).order_by("-orders_count", "-rating_avg", "-id")
-        rank = Value(0.0, output_field=FloatField())
-    else:
-        matching = _matching(query).order_by()
-        rank = SearchRank(F("search_vector"), _search_query(query.q))
-    return matching.annotate(candidate_id=F("pk"), candidate_rank=rank, candidate_rating=F("rating_avg")).values_list(
-        "candidate_id", "candidate_rank", "candidate_rating"
-    )[:SEARCH_CANDIDATES]
+def _ranked_token_decode(token: str) -> tuple[tuple[int, float, int], int] | None:
+    if not token or len(token) > 300:
+        return None
+    try:
+        raw, number = json.loads(urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        tier, score, pk = raw
+        valid = (
+            isinstance(number, int) and 1 < number < 10**7 and type(tier) is int and 0 <= tier <= 4
+            and isinstance(score, float | int) and not isinstance(score, bool) and math.isfinite(score)
+            and type(pk) is int and 0 < pk < 2**63
+        )  # fmt: skip
+        return ((tier, float(score), pk), number) if valid else None
+    except (ValueError, TypeError, ArithmeticError):
+        return None
 
 
-def _fuzzy_candidates(query: CatalogQuery) -> list[tuple[int, float, Decimal]]:
+def ranked_page_one_sql(query: CatalogQuery, *, size: int) -> list[tuple[str, list]]:
+    """(sql, params) of each tier's query for page 1, in order: what `_walk` runs, for the
+    benchmark's raw-SQL baseline (which runs them until it has a page)."""
+    plan = search_plan(query.q)
+    base = _search_base(_filtered(query))
+    tiers = list(plan.tiers)
+    statements = []
+    for index, (_tier, condition) in enumerate(tiers):
+        gigs = base.filter(condition)
+        if index > 0:
+            gigs = gigs.exclude(tiers[index - 1][1])
+        statements.append(gigs.order_by(*RANK_ORDER).values_list("pk")[: size + 1].query.sql_with_params())
+    return statements
+
+
+def _typo_page(query: CatalogQuery, *, size: int) -> CatalogPage:
+    """Nothing has the words: titles like them (trigrams, PostgreSQL), and "did you mean"."""
+    if connection.vendor != "postgresql" or not query.q.strip():
+        return CatalogPage(gigs=[], number=1)
+    rows = _fuzzy_candidates(query, limit=size)
+    by_id = {gig.pk: gig for gig in listing_queryset(Gig.objects.filter(pk__in=[pk for pk, *_ in rows]))}
+    gigs = [by_id[pk] for pk, *_ in rows if pk in by_id]
+    suggestion = did_you_mean(query.q, [gig.title for gig in gigs])
+    return CatalogPage(gigs=gigs, number=1, fallback="typo" if gigs else "", suggestion=suggestion)
+
+
+def did_you_mean(q: str, titles: list[str]) -> str:
+    """The query with each word that no title has replaced by the most similar title word."""
+    vocabulary = {word.strip(".,:;!?()«»\"'").casefold() for title in titles for word in title.split()}
+    vocabulary.discard("")
+    out, changed = [], False
+    for word in q.split():
+        folded_word = word.casefold()
+        if folded_word in vocabulary or len(folded_word) < 3:
+            out.append(word)
+            continue
+        close = difflib.get_close_matches(folded_word, sorted(vocabulary), n=1, cutoff=0.6)
+        out.append(close[0] if close else word)
+        changed = changed or bool(close)
+    return " ".join(out) if changed else ""
+
+
+def _fuzzy_candidates(query: CatalogQuery, *, limit: int) -> list[tuple[int, float, Decimal]]:
     # `%>` uses the trigram index on the title; its threshold is a setting, set for this
     # transaction only (the database default, 0.6, misses most typos).
     with transaction.atomic(), connection.cursor() as cursor:
@@ -421,8 +494,8 @@ def _fuzzy_candidates(query: CatalogQuery) -> list[tuple[int, float, Decimal]]:
             _filtered(query)
             .filter(title__trigram_word_similar=query.q)
             .annotate(rank=TrigramWordSimilarity(query.q, "title"))
-            .order_by("-rank", "-id")
-            .values_list("pk", "rank", "rating_avg")[:SEARCH_CANDIDATES]
+            .order_by("-rank", "-search_score", "-id")
+            .values_list("pk", "rank", "rating_avg")[:limit]
         )
 
 
@@ -631,3 +704,33 @@ def favorites_of(*, user: User) -> QuerySet:
         saved_at=Max("favorited_by__created_at")
     )
     return _cards(saved.order_by("-saved_at", "-id"))
+
+
+def search_explain(q: str, gig_ids: list[int], now=None) -> list[Explanation]:
+    """Why these gigs come where they do for `q`: each one's tier and the parts of its score
+    (the ranking of gigs/ranking.py), in result order. A gig the query does not find has tier -1."""
+    plan = search_plan(q)
+    base = _search_base(Gig.objects.filter(pk__in=gig_ids))
+    tiers = list(plan.tiers)
+    if plan.any_words is not None and not _search_base(_filtered(CatalogQuery(q=q))).filter(tiers[-1][1]).exists():
+        tiers = [(0, plan.any_words)]
+    tier_of = {}
+    for tier, condition in tiers:
+        for pk in base.filter(condition).values_list("pk", flat=True):
+            tier_of.setdefault(pk, tier)
+    parts = explain_scores(gig_ids, now=now)
+    weights = ranking_settings()["weights"]
+    gigs = {gig.pk: gig for gig in Gig.objects.filter(pk__in=gig_ids).only("title", "search_score", "status")}
+    out = []
+    for pk in gig_ids:
+        gig = gigs.get(pk)
+        if gig is None:
+            continue
+        tier = tier_of.get(pk, -1) if gig.status == Gig.Status.ACTIVE else -1
+        out.append(
+            Explanation(
+                gig_id=pk, title=gig.title, tier=tier, tier_name=TIER_NAMES.get(tier, "not found"),
+                score=gig.search_score, parts=parts.get(pk, {}), weights=weights,
+            )
+        )  # fmt: skip
+    return sorted(out, key=lambda e: (-e.tier, -e.score, -e.gig_id))

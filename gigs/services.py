@@ -23,6 +23,7 @@ from marketplace.jobs import enqueue_on_commit
 
 from .category_data import CATEGORY_TREE
 from .models import Category, Favorite, Gig, GigEvent, GigExtra, GigFaq, GigImage, GigPackage, GigQuestion
+from .ranking import gig_scores_refresh
 
 Status = Gig.Status
 
@@ -350,6 +351,8 @@ def _transition(*, gig: Gig, to: str, actor: User | None, note: str = "") -> Gig
         gig.rejection_reason = ""
         fields.append("rejection_reason")
     gig.save(update_fields=fields)
+    if to == Status.ACTIVE:
+        gig_scores_refresh(gig_ids=[gig.pk])  # its search score starts from its publication date
     _event(gig, actor, before, to, note)
     return gig
 

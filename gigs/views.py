@@ -100,7 +100,7 @@ def _results_html(request, context) -> str:
     language = get_language()
     parts = (
         request.get_full_path(), language, [card_cache_key(gig, language) for gig in page.gigs],
-        page.next_token, page.previous_token, page.capped, context["count"], context["filtered"],
+        page.next_token, page.previous_token, page.fallback, page.suggestion, context["count"], context["filtered"],
     )  # fmt: skip
     context["results_key"] = hashlib.sha256(repr(parts).encode()).hexdigest()
     if request.user.is_authenticated:

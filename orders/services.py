@@ -24,6 +24,7 @@ from escrow.fees import fee_for
 from escrow.selectors import fee_rate_for
 from escrow.services import escrow_hold, escrow_refund, escrow_settle, escrow_split
 from gigs.models import Gig
+from gigs.ranking import gig_scores_refresh
 from marketplace.dbretry import BusyError, retry_on_conflict
 from marketplace.errors import DomainError
 from marketplace.jobs import enqueue_on_commit
@@ -519,6 +520,7 @@ def _complete(
     fields = ("fee", "completed_at", *_stop_timers(order), *_clear_cancel_request(order))
     order = _transition(order, to=S.COMPLETED, actor=actor, kind=kind, note=note, fields=fields)
     Gig.objects.filter(pk=order.gig_id).update(orders_count=F("orders_count") + 1)
+    gig_scores_refresh(gig_ids=[order.gig_id])
     _count_completion(order)
     _unlock_next_milestone(order, later)
     return order

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Profile, SellerLevel, User
 from gigs.models import Gig
+from gigs.ranking import gig_scores_refresh
 from gigs.signals import gig_fragments_forget
 from marketplace.dbretry import retry_on_conflict
 from marketplace.errors import DomainError
@@ -195,6 +196,7 @@ def _refresh_aggregates(order: Order) -> None:
     if order.gig_id:
         row = visible.filter(gig_id=order.gig_id, role=Review.Role.BUYER).aggregate(avg=Avg("rating"), n=Count("id"))
         Gig.objects.filter(pk=order.gig_id).update(rating_avg=_avg(row["avg"]), rating_count=row["n"])
+        gig_scores_refresh(gig_ids=[order.gig_id])
         gig_fragments_forget(order.gig_id)
     seller_row = visible.filter(subject_id=order.seller_id, role=Review.Role.BUYER).aggregate(
         avg=Avg("rating"), n=Count("id")
@@ -336,6 +338,8 @@ def reputation_refresh_user(*, user_id: int, now=None) -> Profile:
         profile.buyer_level = buyer_level_for(profile.purchases_count)
         profile.stats_updated_at = timezone.now()
         profile.save()
+    # After the profile's transaction: gigs come before profiles in the lock order.
+    gig_scores_refresh(seller_ids=[user_id], now=now)
     return profile
 
 
