@@ -265,3 +265,18 @@ class Favorite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ♥ {self.gig_id}"
+
+
+class SearchTerm(models.Model):
+    """What people search for (casefolded words, as `gigs.search.parse_terms` reads them),
+    counted when a search found something: the header's "popular searches" suggestions."""
+
+    query = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-count"], name="searchterm_count")]
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.count})"

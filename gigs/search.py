@@ -358,3 +358,12 @@ def sqlite_queries(terms: Terms) -> SqliteQueries:
             some |= _contains(" ".join(phrase), everywhere)
         any_words = some & exclude
     return SqliteQueries(tiers=tuple(tiers), any_words=any_words)
+
+
+def tsquery_literal(text: str, *, prefix: bool = False) -> str:
+    return _literal(text, prefix=prefix)
+
+
+def search_lexemes(word: str) -> list[str]:
+    """The word's lexemes in the search configuration (PostgreSQL)."""
+    return [lexeme for lexeme, _ in _lexemes((word,))[0]]

@@ -32,7 +32,17 @@ from marketplace.rows import Columns, split
 
 from .models import Category, Favorite, Gig, GigImage
 from .ranking import Explanation, explain_scores, ranking_settings
-from .search import TIER_NAMES, Terms, TsMatch, folded, parse_terms, pg_queries, sqlite_queries
+from .search import (
+    TIER_NAMES,
+    Terms,
+    TsMatch,
+    folded,
+    parse_terms,
+    pg_queries,
+    search_lexemes,
+    sqlite_queries,
+    tsquery_literal,
+)
 
 CATEGORY_TREE_CACHE_KEY = "gigs:category-tree:v1"
 CATEGORY_COUNTS_CACHE_KEY = "gigs:category-counts:v1"
@@ -734,3 +744,66 @@ def search_explain(q: str, gig_ids: list[int], now=None) -> list[Explanation]:
             )
         )  # fmt: skip
     return sorted(out, key=lambda e: (-e.tier, -e.score, -e.gig_id))
+
+
+SUGGEST_LIMIT = 5
+SUGGEST_MIN_SEARCHES = 3  # a query shown to others must have been searched (and found) this often
+
+
+@dataclass
+class Suggestions:
+    categories: list[tuple[Category, Category | None]]
+    queries: list[str]
+    gigs: list[Gig]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.categories or self.queries or self.gigs)
+
+
+def search_suggestions(q: str) -> Suggestions:
+    """As-you-type suggestions for the header's search box: the last word is a prefix.
+    Categories whose name has it (in the page's language), popular searches that start with
+    the words, and the best gigs whose titles have the words."""
+    from .models import SearchTerm
+
+    terms = parse_terms(q)
+    words = list(terms.words)
+    if not words or len(words[-1]) < 2:
+        return Suggestions([], [], [])
+    *complete, partial = words
+    categories = []  # (category, its section or None for a section)
+    for entry in category_tree():
+        for child, section in [(entry["section"], None), *((c, entry["section"]) for c in entry["children"])]:
+            name = child.name.casefold()
+            if any(w.startswith(partial) for w in name.split()) and all(c in name for c in complete):
+                categories.append((child, section))
+    categories = categories[:SUGGEST_LIMIT]
+    typed = " ".join(words)
+    queries = list(
+        SearchTerm.objects.filter(query__startswith=typed, count__gte=SUGGEST_MIN_SEARCHES)
+        .exclude(query=typed)
+        .order_by("-count", "query")
+        .values_list("query", flat=True)[:SUGGEST_LIMIT]
+    )
+    gigs = Gig.objects.filter(status=Gig.Status.ACTIVE)
+    if connection.vendor == "postgresql":
+        expression = " & ".join(
+            [_prefix_literal(w, prefix=False) for w in complete] + [_prefix_literal(partial, prefix=True)]
+        )
+        gigs = gigs.filter(TsMatch(expression, "title_vector"))
+    else:
+        gigs = folded(gigs)
+        for word in words:
+            gigs = gigs.filter(search_title__contains=word)
+    found = list(gigs.order_by(*RANK_ORDER).only("pk", "title", "slug")[:SUGGEST_LIMIT])
+    return Suggestions(categories=categories, queries=queries, gigs=found)
+
+
+def _prefix_literal(word: str, *, prefix: bool) -> str:
+    """A word of the box as a tsquery term: a whole word by its lexeme, the word being typed
+    as a prefix of the word itself (its stem would cut what is typed: "лого" is not "лог")."""
+    lexemes = search_lexemes(word)
+    if prefix or not lexemes:
+        return tsquery_literal(word, prefix=prefix)
+    return " & ".join(tsquery_literal(lexeme) for lexeme in lexemes)

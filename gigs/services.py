@@ -22,8 +22,20 @@ from marketplace.images import reencode_image
 from marketplace.jobs import enqueue_on_commit
 
 from .category_data import CATEGORY_TREE
-from .models import Category, Favorite, Gig, GigEvent, GigExtra, GigFaq, GigImage, GigPackage, GigQuestion
+from .models import (
+    Category,
+    Favorite,
+    Gig,
+    GigEvent,
+    GigExtra,
+    GigFaq,
+    GigImage,
+    GigPackage,
+    GigQuestion,
+    SearchTerm,
+)
 from .ranking import gig_scores_refresh
+from .search import parse_terms
 
 Status = Gig.Status
 
@@ -497,3 +509,59 @@ def favorite_toggle(*, user: User, gig_id: int) -> bool:
         except IntegrityError:
             pass  # a parallel click saved it first
         return True
+
+
+# Searches are counted like views: a Redis hash, added to SearchTerm by `search_terms_flush`.
+SEARCH_TERMS_KEY = "gigs:searches:pending"
+
+
+def search_register(*, q: str) -> None:
+    """Count a search that found something, by its words (phrases and exclusions left out):
+    "Логотип  для компании" and "логотип для компании" are one entry. Queries with an email
+    address or a long number (a phone) are not kept: they are somebody's data, not a search."""
+    words = parse_terms(q).words
+    text = " ".join(words)[:100]
+    if not text or "@" in text or sum(ch.isdigit() for ch in text) >= 5:
+        return
+    client = redis_client()
+    if client is not None:
+        try:
+            client.hincrby(SEARCH_TERMS_KEY, text, 1)
+            return
+        except RedisError:
+            pass
+    _search_terms_add({text: 1})
+
+
+def _search_terms_add(counts: dict[str, int]) -> None:
+    existing = set(SearchTerm.objects.filter(query__in=list(counts)).values_list("query", flat=True))
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(query=q, count=0) for q in counts if q not in existing], ignore_conflicts=True
+    )
+    for text, count in sorted(counts.items()):
+        SearchTerm.objects.filter(query=text).update(count=F("count") + count, updated_at=timezone.now())
+
+
+def search_terms_flush() -> int:
+    """Add the searches counted in Redis to SearchTerm (the hash renamed first, as for views)."""
+    client = redis_client()
+    if client is None:
+        return 0
+    batch_key = f"{SEARCH_TERMS_KEY}:flushing:{uuid.uuid4().hex}"
+    try:
+        client.rename(SEARCH_TERMS_KEY, batch_key)
+    except ResponseError:
+        return 0
+    pending = {key.decode() if isinstance(key, bytes) else key: int(n) for key, n in client.hgetall(batch_key).items()}
+    try:
+        with transaction.atomic():
+            _search_terms_add(pending)
+    except Exception:
+        with client.pipeline() as pipe:
+            for text, count in pending.items():
+                pipe.hincrby(SEARCH_TERMS_KEY, text, count)
+            pipe.delete(batch_key)
+            pipe.execute()
+        raise
+    client.delete(batch_key)
+    return len(pending)

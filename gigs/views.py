@@ -64,6 +64,8 @@ def catalog_view(request, section_slug=None, category_slug=None, show_count=True
         "filtered": any(params.get(k) for k in ("q", "price_min", "price_max", "days", "level", "rating")),
     }
     context["results_html"] = _results_html(request, context)
+    if query.q and page.number == 1 and page.gigs and not page.fallback:
+        services.search_register(q=query.q)  # for the header's "popular searches"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "catalog-results":
         return HttpResponse(context["results_html"])
     # Read only when the cached side panel (filters and category menu) is rendered anew.
@@ -74,6 +76,15 @@ def catalog_view(request, section_slug=None, category_slug=None, show_count=True
         filters.pop(token, None)
     context["filters_key"] = filters.urlencode()
     return render(request, "gigs/catalog.html", context)
+
+
+@require_GET
+def suggest_view(request):
+    """The header search box's suggestions as you type (a small htmx partial). The same for
+    everyone who types the same words in one language: a visitor's copy is shared."""
+    q = request.GET.get("q", "")[:100]
+    suggestions = selectors.search_suggestions(q)
+    return render(request, "gigs/_suggestions.html", {"suggestions": suggestions, "q": q})
 
 
 def _bound_filter_form(data) -> CatalogFilterForm:

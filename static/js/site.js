@@ -15,3 +15,14 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("details.filters-box[open]").forEach(function (box) { box.removeAttribute("open"); });
   }
 });
+// The header search's suggestions close on Escape and when the focus leaves the search.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("header-suggest");
+  var form = box && box.closest("form");
+  if (!form) { return; }
+  function close() { box.innerHTML = ""; }
+  form.addEventListener("keydown", function (event) { if (event.key === "Escape") { close(); } });
+  form.addEventListener("focusout", function (event) {
+    if (!form.contains(event.relatedTarget)) { window.setTimeout(close, 150); }
+  });
+});

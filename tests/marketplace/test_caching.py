@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "home": lambda w: {},
     "gigs:catalog": lambda w: {},
+    "gigs:suggest": lambda w: {},
     "gigs:section": lambda w: {"section_slug": w.gig.category.parent.slug},
     "gigs:category": lambda w: {"section_slug": w.gig.category.parent.slug, "category_slug": w.gig.category.slug},
     "gigs:detail": lambda w: {"gig_id": w.gig.pk, "slug": w.gig.slug},
@@ -142,9 +143,12 @@ def _browser(person=None) -> Client:
     return browser
 
 
+QUERIES = {"gigs:suggest": "?q=flat+lo"}  # pages that show something only for a query
+
+
 def _url(name, kwargs, language) -> str:
     with translation.override(language):
-        return reverse(name, kwargs=kwargs)
+        return reverse(name, kwargs=kwargs) + QUERIES.get(name, "")
 
 
 def _tokens(page: str) -> set[str]:
@@ -226,7 +230,7 @@ def test_alices_own_pages_show_nothing_to_anyone_else(world, name):
             assert marker not in page
 
 
-VISITOR_PAGES = ["home", "gigs:catalog", "gigs:section", "gigs:category", "gigs:detail", "reviews:gig",
+VISITOR_PAGES = ["home", "gigs:catalog", "gigs:suggest", "gigs:section", "gigs:category", "gigs:detail", "reviews:gig",
                  "reviews:profile", "accounts:profile"]  # fmt: skip
 
 
