@@ -120,6 +120,39 @@ def search_words() -> list[dict]:
     return chosen
 
 
+# Queries of several words that people type (the issue's), judged like the single words.
+MULTI_WORD_QUERIES = [("ru", "логотип для компании"), ("ru", "сайт на wordpress"), ("en", "logo design")]
+
+
+def multi_word_queries() -> list[dict]:
+    active = Gig.objects.filter(status=Gig.Status.ACTIVE).count()
+    out = []
+    for language, q in MULTI_WORD_QUERIES:
+        n = selectors.catalog_count(selectors.CatalogQuery(q=q)).value
+        out.append({"class": "multi", "language": language, "word": q, "gigs": n, "share": round(n / active, 4)})
+    return out
+
+
+def brute_force_top(q: str, size: int) -> list[int]:
+    """The true first page of `q` under the documented order (gigs/ranking.py), by brute
+    force: every match's tier computed at once (CASE over the tiers' conditions), all of them
+    sorted by tier, score and id. Not the search's path (tier by tier through the indexes),
+    so the benchmark can tell whether that path gives the exact answer."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    plan = selectors.search_plan(q)
+    tiers = list(plan.tiers)
+    active = Gig.objects.filter(status=Gig.Status.ACTIVE)
+    if not tiers:
+        return []
+    matches = active.filter(tiers[-1][1])
+    if not matches.exists() and plan.any_words is not None:
+        tiers, matches = [(0, plan.any_words)], active.filter(plan.any_words)
+    tier = Case(*(When(condition, then=Value(t)) for t, condition in tiers), output_field=IntegerField())
+    ordered = matches.annotate(brute_tier=tier).order_by("-brute_tier", "-search_score", "-id")
+    return list(ordered.values_list("pk", flat=True)[:size])
+
+
 def gig_paths(count: int = 200) -> list[str]:
     rng = random.Random(f"{SEED}:gig-pages")
     ids = list(Gig.objects.filter(status=Gig.Status.ACTIVE).order_by("id").values_list("id", flat=True))
@@ -169,11 +202,16 @@ def thread_setup(count: int = 40) -> list[dict]:
     return out
 
 
+def with_expected_top(words: list[dict]) -> list[dict]:
+    size = settings.CATALOG_PAGE_SIZE
+    return [{**w, "expected_top": brute_force_top(w["word"], size)} for w in words]
+
+
 def prepare(*, run_key: str) -> dict:
     return {
         "catalog": catalog_paths(),
         "deep": deep_paths(),
-        "search": search_words(),
+        "search": with_expected_top(search_words() + multi_word_queries()),
         "gig": gig_paths(),
         "placement": placement_setup(run_key),
         "thread": thread_setup(),

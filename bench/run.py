@@ -694,7 +694,28 @@ def search_group(bench: Bench, paths: dict) -> list[dict]:
             "rps"
         ]
     latency = bench.open_rounds({path: ([path], maxima[path] * 0.5) for path in search_paths})
-    for name in ("rare", "1%", "5%", "50%"):
+    # Relevance, in the same run: page 1 as the server sends it against the brute-force top.
+    served = {path: _gig_ids(fetch(bench.server.port, path)[2]) for path in search_paths}
+    for name in ("rare", "1%", "5%", "50%", "multi"):
+        rows = [(w, p) for w, p in zip(words, search_paths, strict=True) if w["class"] == name]
+        if not rows:
+            continue
+        overlaps = [(w, len(set(served[p]) & set(w["expected_top"])), served[p] == w["expected_top"]) for w, p in rows]
+        scenarios.append(
+            _scenario(
+                f"Search relevance, {name} words",
+                target="page 1 = the brute-force top 24 of the documented order (24/24, same order)",
+                met=all(exact for _w, _n, exact in overlaps),
+                overlap=min(n for _w, n, _exact in overlaps),
+                of=min(len(w["expected_top"]) for w, _n, _e in overlaps),
+                baseline="; ".join(
+                    f"“{w['word']}” ({w['gigs']} matches): {n}/{len(w['expected_top'])}"
+                    + ("" if exact else ", order differs")
+                    for w, n, exact in overlaps
+                ),
+            )
+        )
+    for name in ("rare", "1%", "5%", "50%", "multi"):
         rows = [(w, p) for w, p in zip(words, search_paths, strict=True) if w["class"] == name]
         worst = max(latency[p]["p99_ms"] for _w, p in rows)
         detail = "; ".join(
@@ -717,6 +738,14 @@ def search_group(bench: Bench, paths: dict) -> list[dict]:
         )
 
     return scenarios
+
+
+_GIG_LINK = re.compile(r'href="(?:/en)?/gig/(\d+)/')
+
+
+def _gig_ids(html: str) -> list[int]:
+    """The gigs of a results page, in the order the cards show them."""
+    return list(dict.fromkeys(int(pk) for pk in _GIG_LINK.findall(html)))
 
 
 def placement_group(bench: Bench, paths: dict) -> list[dict]:

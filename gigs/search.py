@@ -135,21 +135,8 @@ def _synonym_table_for(items: tuple) -> dict[str, tuple[str, ...]]:
 
 
 def _synonym_table() -> dict[str, tuple[str, ...]]:
-    groups = getattr(settings, "SEARCH_SYNONYMS", DEFAULT_SYNONYMS)
+    groups = getattr(settings, "SEARCH_SYNONYMS", ())
     return _synonym_table_for(tuple(tuple(group) for group in groups))
-
-
-# Words a buyer types that gigs write in the other language (each group finds each other).
-DEFAULT_SYNONYMS = (
-    ("логотип", "logo"),
-    ("сайт", "website"),
-    ("дизайн", "design"),
-    ("перевод", "translation"),
-    ("статья", "article"),
-    ("баннер", "banner"),
-    ("видео", "video"),
-    ("бот", "bot"),
-)
 
 
 # --- tiers: PostgreSQL (tsquery over the weighted vector) ---------------------------------------

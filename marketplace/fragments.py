@@ -11,6 +11,12 @@ Generations live in the shared cache (Redis in production), so one `generation_b
 by the next request of every process, though the fragment itself may sit in a process's own
 "local" cache: the key changes, the old copy is never read again and expires.
 
+While Redis does not answer, the shared cache fails soft (marketplace/cache.py): a generation
+reads as missing, and the one taken from the clock instead cannot be stored, so it is new on
+every request: every key is new, the page is rendered, never served stale, and the "local"
+cache keeps nothing meanwhile. A bump that could not reach Redis is replayed as a delete once
+it answers, so a Redis that kept its data never brings the old generation back.
+
 Templates use Django's `{% cache %}` with a generation among its vary-on values:
 
     {% generation "categories" as categories_gen %}

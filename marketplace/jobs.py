@@ -17,7 +17,15 @@ logger = logging.getLogger(__name__)
 
 
 def publish(task: Task, *args, **kwargs) -> bool:
-    """Send a task now. Returns False (and logs) instead of raising when the broker is down."""
+    """Send a task now. Returns False (and logs) instead of raising when the broker is down.
+
+    A Redis broker shares the cache's breaker (marketplace/cache.py): once a publish or a cache
+    call found the server down, publishes are dropped at once for a few seconds instead of each
+    waiting out its retries (a second or more per request while Redis is away)."""
+    breaker = _broker_breaker(task)
+    if breaker is not None and not breaker.allows():
+        logger.warning("Not publishing %s: its broker failed a moment ago; a sweep will pick the work up", task.name)
+        return False
     try:
         task.apply_async(
             args=args,
@@ -25,10 +33,30 @@ def publish(task: Task, *args, **kwargs) -> bool:
             retry=True,
             retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY,
         )
-    except Exception:
+    except Exception as error:
+        if breaker is not None and isinstance(error, _broker_errors()):
+            breaker.trip(error, what=f"publish {task.name}")
         logger.warning("Could not publish %s; a sweep will pick the work up", task.name, exc_info=True)
         return False
+    if breaker is not None and not task.app.conf.task_always_eager:
+        breaker.answered()
     return True
+
+
+def _broker_breaker(task: Task):
+    url = str(task.app.conf.broker_url or "")
+    if not url.startswith(("redis://", "rediss://")):
+        return None
+    from .cache import breaker_for
+
+    return breaker_for(url)
+
+
+def _broker_errors() -> tuple[type[BaseException], ...]:
+    import redis
+    from kombu.exceptions import OperationalError
+
+    return (OperationalError, redis.ConnectionError, redis.TimeoutError, OSError)
 
 
 def enqueue_on_commit(task: Task, *args, **kwargs) -> None:

@@ -145,14 +145,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    # A connection broken by a database restart is found at the next request and opened again.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if USING_POSTGRES:
-    # Search ranks the first matches a scan finds (gigs/selectors.py: SEARCH_CANDIDATES). With
-    # synchronized scans, a scan of a big table starts where another one is, so the same
-    # search found other gigs on every reload and page 2 could repeat page 1.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronize_seqscans=off"
+    # A database host that does not answer fails the request in seconds (a 503 page), instead of
+    # holding the web process until gunicorn's timeout kills it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions ---------------------------------------------------------
@@ -168,11 +168,13 @@ if REDIS_URL and TESTING:
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, keeping its client between calls (marketplace/cache.py).
+            # Django's RedisCache, keeping its client between calls and failing soft: while
+            # Redis does not answer, a read is a miss and a write is skipped (marketplace/cache.py).
             "BACKEND": "marketplace.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mp",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A frozen Redis costs one timeout per process every few seconds (the breaker), never a page.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 elif TESTING:
@@ -189,7 +191,8 @@ else:
 # and the generations kept in the shared cache, so a change made through any process is
 # seen by the next request of every other one.
 CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    # LocMemCache that keeps nothing new while the shared cache (the generations) is unreachable.
+    "BACKEND": "marketplace.cache.LocalCache",
     "LOCATION": "marketplace-local",
     "TIMEOUT": 30,
     "OPTIONS": {"MAX_ENTRIES": 5000},
@@ -313,6 +316,8 @@ AVATAR_SIZE = 400
 
 # --- email ---------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The folder Django's file backend (django.core.mail.backends.filebased.EmailBackend) writes to.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -339,6 +344,27 @@ GIG_IMAGE_MAX_PIXELS = 40_000_000
 GIG_IMAGE_SIDE = 1600
 GIG_THUMBNAIL_SIZE = (600, 400)
 CATALOG_PAGE_SIZE = 24
+# The search order (gigs/ranking.py): the quality score's weights and priors; what is not
+# given here keeps the default written there.
+SEARCH_RANKING = {
+    "weights": {"rating": 0.35, "orders": 0.25, "on_time": 0.1, "completion": 0.1, "level": 0.1, "fresh": 0.1},
+    "rating_prior": 4.0,  # the stars a gig with no review starts from
+    "rating_confidence": 5,  # ... worth this many reviews
+    "orders_full": 200,  # completed orders that count in full (log scale below)
+    "rate_prior": 0.9,  # on-time and completion rate of a seller with no history
+    "fresh_days": 30,  # a new gig's bonus fades out over these days
+}
+# Each group of words finds the others (a buyer's word and the one gigs write in the other language).
+SEARCH_SYNONYMS = (
+    ("логотип", "logo"),
+    ("сайт", "website"),
+    ("дизайн", "design"),
+    ("перевод", "translation"),
+    ("статья", "article"),
+    ("баннер", "banner"),
+    ("видео", "video"),
+    ("бот", "bot"),
+)
 
 # --- orders ----------------------------------------------------------------------------
 # A fraction is allowed for demos: ORDER_AUTOCOMPLETE_DAYS=0.002 completes in about 3 minutes.
@@ -417,7 +443,10 @@ else:
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 3
+# Workers and beat wait out a broker outage however long it lasts (retrying every 2 to 30 s):
+# with 3 retries a worker exited 14 s into a Redis restart and sent nothing once Redis was back
+# (tests/chaos). Publishing from a request is bounded by CELERY_TASK_PUBLISH_RETRY_POLICY instead.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
@@ -447,6 +476,15 @@ CELERY_BEAT_SCHEDULE = {
     "gig-views-flush": {
         "task": "gigs.tasks.gig_views_flush",
         "schedule": 60.0,
+    },
+    "search-terms-flush": {
+        "task": "gigs.tasks.search_terms_flush",
+        "schedule": 300.0,
+    },
+    "gig-scores-refresh": {
+        # After the reputation refresh (02:15): the scores read the sellers' new stats.
+        "task": "gigs.tasks.gig_scores_refresh_all",
+        "schedule": crontab(hour=2, minute=45),
     },
     "escrow-clearance": {
         "task": "escrow.tasks.clearance_release_due",

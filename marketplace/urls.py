@@ -11,6 +11,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = settings.MARKETPLACE_NAME
 admin.site.site_title = settings.MARKETPLACE_NAME
 
+# A database that cannot be reached answers 503 with Retry-After; other errors the 500 page.
+handler500 = "marketplace.views.server_error_view"
+
 # Not pages: the same in every language.
 urlpatterns = [
     path("healthz", views.healthz_view, name="healthz"),
