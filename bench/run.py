@@ -433,7 +433,8 @@ def run_scenarios(bench: Bench, groups: tuple[str, ...] = GROUPS) -> list[dict]:
 # The order of the table.
 TABLE_ORDER = (
     "Catalog with", "Catalog, signed in", "Catalog through", "Deep", "Result count", "Search, rare", "Search, 1%",
-    "Search, 5%", "Search, 50%", "Gig page", "Order placement", "Message thread", "Raw-SQL",
+    "Search, 5%", "Search, 50%", "Search, multi", "Search relevance", "Gig page", "Order placement", "Message thread",
+    "Raw-SQL",
 )  # fmt: skip
 
 
