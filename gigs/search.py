@@ -295,11 +295,23 @@ def folded(queryset):
     return queryset.annotate(**{alias: Casefold(F(field)) for field, alias in FOLDED.items()})
 
 
+# What may come right before a word: "лого" must find "логотип", not "налогообложение".
+WORD_STARTS = (" ", "-", "(", "«", '"', "/", "\n")
+
+
 def _contains(text: str, fields: tuple[str, ...]) -> Q:
+    """Some field has `text` at the start of a word (SQLite: casefolded LIKE)."""
     condition = Q()
     for field in fields:
-        condition |= Q(**{f"{FOLDED[field]}__contains": text})
+        column = FOLDED[field]
+        condition |= Q(**{f"{column}__startswith": text})
+        for before in WORD_STARTS:
+            condition |= Q(**{f"{column}__contains": before + text})
     return condition
+
+
+def word_start(text: str, field: str) -> Q:
+    return _contains(text, (field,))
 
 
 @dataclass(frozen=True)

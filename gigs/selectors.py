@@ -42,6 +42,7 @@ from .search import (
     search_lexemes,
     sqlite_queries,
     tsquery_literal,
+    word_start,
 )
 
 CATEGORY_TREE_CACHE_KEY = "gigs:category-tree:v1"
@@ -795,7 +796,7 @@ def search_suggestions(q: str) -> Suggestions:
     else:
         gigs = folded(gigs)
         for word in words:
-            gigs = gigs.filter(search_title__contains=word)
+            gigs = gigs.filter(word_start(word, "title"))
     found = list(gigs.order_by(*RANK_ORDER).only("pk", "title", "slug")[:SUGGEST_LIMIT])
     return Suggestions(categories=categories, queries=queries, gigs=found)
 

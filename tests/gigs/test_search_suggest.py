@@ -27,6 +27,8 @@ def test_the_word_being_typed_is_a_prefix(client):
     assert response.status_code == 200 and logo.title in page and "лендинга" not in page
     assert [g.pk for g in selectors.search_suggestions("Логот").gigs] == [logo.pk]  # capitals too
     assert selectors.search_suggestions("л").empty  # one letter: too early to suggest
+    tax = _gig("Помогу выбрать систему налогообложения")
+    assert tax.pk not in [g.pk for g in selectors.search_suggestions("лого").gigs]  # a word's start, not its middle
 
 
 def test_categories_by_name_in_the_pages_language(client):
