@@ -108,8 +108,12 @@ def test_prepare_gives_working_urls_and_sessions(client, baselines):
     seed(size=SIZES["XS"], log=lambda _message: None)
     plan = prepare(run_key="test")
     assert {(w["class"], w["language"]) for w in plan["search"]} == {
-        (name, language) for name in ("rare", "1%", "5%", "50%") for language in ("ru", "en")
+        (name, language) for name in ("rare", "1%", "5%", "50%", "multi") for language in ("ru", "en")
     }
+    # Each word carries its brute-force first page, which the catalog must give exactly.
+    for word in plan["search"]:
+        page = client.get("/catalog/", {"q": word["word"]}).context["page"]
+        assert [g.pk for g in page.gigs] == word["expected_top"], word["word"]
     for path in plan["catalog"][:4] + plan["gig"][:3]:
         assert client.get(path).status_code == 200, path
     thread = plan["thread"][0]
