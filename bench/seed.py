@@ -1522,8 +1522,9 @@ def seed(*, size: Size, reset: bool = False, log=print) -> dict[str, int]:
             for statement in restore:
                 cursor.execute(statement)
 
-        generator.timed("indexes and foreign keys", rebuild)
+        # Before the indexes are back: an UPDATE of every gig would otherwise rewrite each index entry.
         generator.timed("search scores", gig_scores_refresh)
+        generator.timed("indexes and foreign keys", rebuild)
         for table in TABLES:
             # Table names come from TABLES above, never from input.
             highest = f"(SELECT max({_pk(table)}) FROM {table})"  # noqa: S608
