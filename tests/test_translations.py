@@ -134,3 +134,41 @@ def test_import_time_texts_follow_the_page_language(client, language, prefix, ex
     settings_page = client.get(f"{prefix}/settings/").content.decode()
     hint = {"en": "It is cropped to a square.", "ru": "JPEG, PNG, WebP или GIF"}[language]
     assert hint in settings_page
+
+
+@pytest.mark.django_db
+def test_a_save_button_says_save_and_the_heart_says_add_to_saved(client):
+    """One English word, two Russian ones: "Save" on a form is «Сохранить», the heart's
+    "Save" (a context of its own) is «В избранное». The project's catalog also overrides
+    Django's, so the admin's save buttons said «В избранное» too."""
+    from gigs.models import Gig
+    from tests.escrow.factories import StaffFactory
+    from tests.factories import GigFactory, UserFactory
+
+    gig = GigFactory()
+    client.force_login(UserFactory())
+    settings_page = client.get("/messages/settings/").content.decode()
+    assert ">Сохранить</button>" in settings_page and "В избранное" not in settings_page
+    catalog = client.get("/catalog/").content.decode()
+    assert 'aria-label="В избранное"' in catalog or "В избранное" in catalog
+    client.force_login(StaffFactory())
+    admin_form = client.get(f"/admin/gigs/gig/{gig.pk}/change/").content.decode()
+    assert 'value="Сохранить"' in admin_form and "В избранное" not in admin_form
+    assert Gig.objects.filter(pk=gig.pk).exists()
+
+
+def test_moments_ago_read_as_russian_does():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from marketplace.templatetags.ui import ago
+
+    now = timezone.now()
+    with translation.override("ru"):
+        assert ago(now - timedelta(seconds=20)) == "только что"  # not «0 минут назад»
+        assert ago(now - timedelta(minutes=5)) == "5\xa0минут назад"  # timesince keeps its number with its word
+    with translation.override("en"):
+        assert ago(now - timedelta(seconds=20)) == "just now"
+        assert ago(now - timedelta(hours=2)) == "2\xa0hours ago"
+    assert ago(None) == ""

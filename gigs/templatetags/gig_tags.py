@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gigs.selectors import category_tree
 
@@ -65,7 +66,8 @@ def _hearts(request) -> dict[bool, tuple[str, str]]:
     common = {"url": reverse("gigs:favorite"), "token": get_token(request), "next": request.get_full_path()}
     looks = {
         True: {"label": _("Remove from saved"), "css": " is-saved", "pressed": "true", "icon": "bi-heart-fill"},
-        False: {"label": _("Save"), "css": "", "pressed": "false", "icon": "bi-heart"},
+        # "Save" alone is a form's button ("Сохранить"): the heart's has its own context.
+        False: {"label": pgettext("favourite button", "Save"), "css": "", "pressed": "false", "icon": "bi-heart"},
     }
     hearts = {}
     for saved, look in looks.items():

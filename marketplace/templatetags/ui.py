@@ -166,3 +166,19 @@ def asset(path: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _asset_url(path: str) -> str:
     return static(path)
+
+
+@register.filter
+def ago(value) -> str:
+    """ "5 minutes ago" / «5 минут назад»; under a minute «только что», never «0 минут назад»."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+    from django.utils.translation import gettext
+
+    if not value:
+        return ""
+    if timezone.now() - value < timedelta(minutes=1):
+        return gettext("just now")
+    return gettext("%(when)s ago") % {"when": timesince(value)}
