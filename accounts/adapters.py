@@ -17,6 +17,10 @@ class AccountAdapter(DefaultAccountAdapter):
             profile_ensure(user=user)
         return user
 
+    def send_mail(self, template_prefix, email, context):
+        # Our emails end with the site's own address (templates/account/email/base_message.txt).
+        return super().send_mail(template_prefix, email, {**context, "site_url": settings.SITE_URL})
+
     def get_login_redirect_url(self, request):
         # Back to the language the person reads in, whatever the log-in page's address was:
         # their choice follows them to a new device.

@@ -120,3 +120,31 @@ def test_admin_login_goes_through_allauth(client):
 
 def test_admin_refuses_non_staff(user_client):
     assert user_client.get("/admin/", follow=True).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("prefix", "greeting", "sentence"),
+    [
+        ("", "Здравствуйте!", "указал этот адрес при регистрации"),
+        ("/en", "Hello!", "gave this address when signing up"),
+    ],
+)
+def test_the_sign_up_email_names_this_site_in_the_readers_language(client, settings, prefix, greeting, sentence):
+    """Not "Вас приветствует example.com!": the Sites row follows SITE_URL and MARKETPLACE_NAME
+    (kept by every migrate), and the emails are in our own words, in the sign-up's language."""
+    from django.contrib.sites.models import Site
+
+    from marketplace.apps import site_from_settings
+
+    settings.SITE_URL, settings.MARKETPLACE_NAME = "https://gigmarket.example", "Gigmarket"
+    site_from_settings()
+    assert Site.objects.get_current().domain == "gigmarket.example"
+    client.post(
+        prefix + reverse("account_signup").removeprefix("/en"),
+        {"email": "new@example.com", "username": "new_person", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    message = mail.outbox[-1]
+    assert "example.com" not in message.body.replace("new@example.com", "").replace("gigmarket.example", "")
+    assert greeting in message.body and sentence in message.body
+    assert "Gigmarket" in message.body and "https://gigmarket.example" in message.body
+    assert "/accounts/confirm-email/" in message.body
