@@ -46,7 +46,7 @@ FRAGMENT_TEMPLATES = (MESSAGE_TEMPLATE, "messaging/_custom_offer.html")
 
 def tick_html(message_id: int, *, seen: bool, oob: bool = False) -> SafeString:
     """The read receipt of one of my messages: sent, or read by the other person."""
-    swap = mark_safe(' hx-swap-oob="true"') if oob else ""
+    swap = mark_safe(' data-hx-swap-oob="true"') if oob else ""
     if seen:
         icon, label = "bi bi-check2-all text-primary", _("Read")
     else:

@@ -50,7 +50,7 @@ def category_menu() -> str:
 @register.simple_tag(takes_context=True)
 def favorite_button(context, gig, saved: bool) -> str:
     """A signed-in person's heart for one gig: a form that posts without JavaScript and swaps
-    itself through htmx (the token comes from the body's hx-headers). Never cached: it holds
+    itself through htmx (the token comes from the body's data-hx-headers). Never cached: it holds
     the person's CSRF token and their saved state. A listing shows 24, so the two ways a
     heart looks are built once per request (escaped there) and each heart is one of them
     with its gig's id, a number, in place: the template and its reverses cost 0.2 ms each."""
@@ -72,7 +72,7 @@ def _hearts(request) -> dict[bool, tuple[str, str]]:
     hearts = {}
     for saved, look in looks.items():
         before = format_html(
-            '<form method="post" action="{url}" hx-post="{url}" hx-swap="outerHTML" hx-target="this"'
+            '<form method="post" action="{url}" data-hx-post="{url}" data-hx-swap="outerHTML" data-hx-target="this"'
             ' class="favorite-form"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
             '<input type="hidden" name="gig" value="',
             **common,

@@ -1,7 +1,7 @@
 // Small progressive enhancements. Every page works without this file.
 (function () {
   "use strict";
-  // htmx requests carry the CSRF token from <body hx-headers> (signed-in pages only).
+  // htmx requests carry the CSRF token from <body data-hx-headers> (signed-in pages only).
   // Elements with data-confirm ask before submitting.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -112,7 +112,7 @@ def test_htmx_request_gets_only_the_results(client, shelf):
     assert "<html" not in body and "Fast logo" in body and "Cheap logo" not in body
     assert "HX-Request" in response["Vary"]
     full = client.get(reverse("gigs:catalog"), {"days": "1"}).content.decode()
-    assert "<html" in full and 'hx-push-url="true"' in full
+    assert "<html" in full and 'data-hx-push-url="true"' in full
 
 
 def test_catalog_query_count_does_not_grow_with_the_page(client, django_assert_max_num_queries, user):

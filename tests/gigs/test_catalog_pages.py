@@ -61,7 +61,7 @@ def test_the_pages_links_carry_the_token_and_keep_the_filters(client, thirty):
     assert f'href="?after={token}&amp;days=7&amp;sort=price_asc"' in response.content.decode()
     second = client.get(reverse("gigs:catalog"), {"sort": "price_asc", "days": "7", "after": token})
     # Page 2's previous page is the plain first page: no token.
-    assert 'href="?days=7&amp;sort=price_asc" hx-get' in second.content.decode()
+    assert 'href="?days=7&amp;sort=price_asc" data-hx-get' in second.content.decode()
 
 
 def test_a_deep_page_costs_a_token_not_an_offset(client, thirty, django_assert_max_num_queries):

@@ -89,3 +89,21 @@ def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_htmx_attributes_are_valid_html(client):
+    """htmx reads `data-hx-*` as well as `hx-*`; only the first is valid HTML (the W3C checker
+    reported every hx- attribute of the search, checkout and order pages as an error)."""
+    import re
+
+    from tests.factories import GigFactory, UserFactory
+
+    gig = GigFactory(title="A logo for a shop", with_image=True)
+    gig_page = f"/gig/{gig.pk}/{gig.slug}/"
+    pages = [client.get(path).content.decode() for path in ("/", "/catalog/?q=logo", gig_page)]
+    client.force_login(UserFactory())
+    pages += [client.get(path).content.decode() for path in ("/catalog/", "/messages/", gig_page)]
+    for html in pages:
+        assert "data-hx-" in html
+        assert re.findall(r"""[\s"']hx-[a-z-]+=""", html) == []

@@ -349,7 +349,7 @@ def test_poll_brings_new_messages_marks_them_read_and_updates_ticks(client, conv
     # The seller's tab learns that the buyer read their message: its tick turns into "read".
     client.force_login(seller)
     html = page(client.get(f"{poll}?after={theirs.pk}&seen=0", HTTP_HX_REQUEST="true"))
-    assert f'id="tick-{theirs.pk}" class="message-tick" hx-swap-oob="true"' in html and "check2-all" in html
+    assert f'id="tick-{theirs.pk}" class="message-tick" data-hx-swap-oob="true"' in html and "check2-all" in html
 
 
 def test_long_thread_shows_the_newest_page_and_loads_older(client, buyer, seller, settings):
@@ -407,7 +407,7 @@ def test_unread_badge_and_header_link(client, conversation, buyer, seller):
     send(seller, body="ping", conversation_id=conversation.pk)
     client.force_login(buyer)
     badge = page(client.get(reverse("messaging:unread_badge"), HTTP_HX_REQUEST="true"))
-    assert 'data-testid="unread-count">2<' in badge and 'hx-trigger="every 20s"' in badge
+    assert 'data-testid="unread-count">2<' in badge and 'data-hx-trigger="every 20s"' in badge
     request = RequestFactory().get("/")
     request.user = buyer
     html = Template('{% include "messaging/_header_link.html" %}').render(RequestContext(request, {"user": buyer}))
