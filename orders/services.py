@@ -215,7 +215,7 @@ def order_place(
         extras=[{"title": e.title, "price": str(e.price.amount), "days": e.extra_days} for e in extras],
         total=total,
         delivery_days=days,
-        revision_days=package.delivery_days,
+        revision_days=days,  # a revision gets the order's own time, its extras and quantity included
         revisions_included=package.revisions,
         fee_rate=fee_rate_for(buyer_id=buyer.pk, seller_id=gig.seller_id, amount=total),
         questions=[
@@ -485,7 +485,8 @@ def order_request_revision(*, order_id: int, buyer: User, reason: str) -> Order:
     now = timezone.now()
     order.revisions_used = F("revisions_used") + 1
     order.auto_complete_at = None
-    order.deadline_at = now + timedelta(days=order.revision_days)
+    # The order's time again from now, and never earlier than the deadline it had.
+    order.deadline_at = max(now + timedelta(days=order.revision_days), order.deadline_at or now)
     order = _transition(
         order, to=S.IN_PROGRESS, actor=buyer, kind=K.REVISION, note=reason,
         fields=("revisions_used", "auto_complete_at", "deadline_at"),

@@ -318,3 +318,17 @@ def test_custom_order_copies_the_agreed_terms_and_goes_the_usual_way(buyer, sell
             revisions=0,
             source="Offer",
         )
+
+
+def test_a_revision_keeps_the_extras_time_and_never_moves_the_deadline_earlier(gig, buyer):
+    extra = gig.extras.get()  # +1 day
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        order = flow.in_progress(gig, buyer, extras=[extra.pk])  # package 3 days + 1: due in 4 days
+        assert order.delivery_days == 4 and order.revision_days == 4
+        order = services.order_deliver(order_id=order.pk, seller=order.seller, message="Early", files=[])
+    first_deadline = Order.objects.get(pk=order.pk).deadline_at
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        order = services.order_request_revision(order_id=order.pk, buyer=buyer, reason="Bigger letters")
+        assert order.deadline_at == timezone.now() + timedelta(days=4)  # not 3: the extra's day counts
+        assert order.deadline_at >= first_deadline
