@@ -172,3 +172,26 @@ def test_moments_ago_read_as_russian_does():
         assert ago(now - timedelta(seconds=20)) == "just now"
         assert ago(now - timedelta(hours=2)) == "2\xa0hours ago"
     assert ago(None) == ""
+
+
+@pytest.mark.django_db
+def test_dates_inside_russian_sentences(client):
+    """«Продаёте с 2 декабря 2026.» (not «2 декабря 2026 г..») and «На сайте с декабря 2026»
+    (the month in the genitive after «с», not «с декабрь 2026»)."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.buyer_requests.conftest import active
+    from tests.factories import CategoryFactory, SellerFactory, UserFactory
+
+    when = timezone.make_aware(datetime.datetime(2026, 12, 2, 12, 0))
+    seller = SellerFactory(seller_since=when, date_joined=when)
+    client.force_login(seller)
+    page = client.get("/settings/").content.decode()
+    assert "Продаёте с 2 декабря 2026." in page and "г.." not in page
+    buyer_request = active(UserFactory(date_joined=when), CategoryFactory())
+    with translation.override("ru"):
+        detail = client.get(reverse("buyer_requests:detail", args=[buyer_request.pk])).content.decode()
+    assert "На сайте с декабря 2026" in detail
