@@ -466,27 +466,36 @@ def gig_register_view(*, gig_id: int) -> None:
 
 
 def gig_views_flush() -> int:
-    """Add the views counted in Redis to the gigs; returns how many gigs were updated.
+    """Add the views counted in Redis to the gigs; returns how many gigs were updated."""
 
-    The hash is renamed first, so views counted during the flush go to a new hash and are
+    def add(pending: dict[str, int]) -> None:
+        for gig_id, count in sorted((int(k), n) for k, n in pending.items()):
+            Gig.objects.filter(pk=gig_id).update(views_count=F("views_count") + count)
+
+    return _counts_flush(GIG_VIEWS_KEY, add)
+
+
+def _counts_flush(key: str, add) -> int:
+    """Hand the counts of the Redis hash `key` to `add({field: count})` in one transaction.
+
+    The hash is renamed first, so counts made during the flush go to a new hash and are
     never lost or counted twice; if the database write fails, the counts go back."""
     client = redis_client()
     if client is None:
         return 0
-    batch_key = f"{GIG_VIEWS_KEY}:flushing:{uuid.uuid4().hex}"
+    batch_key = f"{key}:flushing:{uuid.uuid4().hex}"
     try:
-        client.rename(GIG_VIEWS_KEY, batch_key)
-    except ResponseError:  # no such key: nothing was viewed
+        client.rename(key, batch_key)
+    except ResponseError:  # no such key: nothing was counted
         return 0
-    pending = {int(gig_id): int(count) for gig_id, count in client.hgetall(batch_key).items()}
+    pending = {(f.decode() if isinstance(f, bytes) else f): int(n) for f, n in client.hgetall(batch_key).items()}
     try:
         with transaction.atomic():
-            for gig_id, count in sorted(pending.items()):
-                Gig.objects.filter(pk=gig_id).update(views_count=F("views_count") + count)
+            add(pending)
     except Exception:
         with client.pipeline() as pipe:
-            for gig_id, count in pending.items():
-                pipe.hincrby(GIG_VIEWS_KEY, str(gig_id), count)
+            for field, count in pending.items():
+                pipe.hincrby(key, field, count)
             pipe.delete(batch_key)
             pipe.execute()
         raise
@@ -543,25 +552,5 @@ def _search_terms_add(counts: dict[str, int]) -> None:
 
 
 def search_terms_flush() -> int:
-    """Add the searches counted in Redis to SearchTerm (the hash renamed first, as for views)."""
-    client = redis_client()
-    if client is None:
-        return 0
-    batch_key = f"{SEARCH_TERMS_KEY}:flushing:{uuid.uuid4().hex}"
-    try:
-        client.rename(SEARCH_TERMS_KEY, batch_key)
-    except ResponseError:
-        return 0
-    pending = {key.decode() if isinstance(key, bytes) else key: int(n) for key, n in client.hgetall(batch_key).items()}
-    try:
-        with transaction.atomic():
-            _search_terms_add(pending)
-    except Exception:
-        with client.pipeline() as pipe:
-            for text, count in pending.items():
-                pipe.hincrby(SEARCH_TERMS_KEY, text, count)
-            pipe.delete(batch_key)
-            pipe.execute()
-        raise
-    client.delete(batch_key)
-    return len(pending)
+    """Add the searches counted in Redis to SearchTerm (as `gig_views_flush` does views)."""
+    return _counts_flush(SEARCH_TERMS_KEY, _search_terms_add)
