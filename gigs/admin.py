@@ -36,7 +36,7 @@ class PackageInline(ReadOnlyInline):
 
 class ExtraInline(ReadOnlyInline):
     model = GigExtra
-    fields = ("title", "price", "extra_days")
+    fields = ("title", "price", "extra_days", "urgent_days")
 
 
 class ImageInline(ReadOnlyInline):

@@ -177,6 +177,13 @@ class ExtraForm(forms.Form):
     title = forms.CharField(label=_("Extra"), max_length=80, required=False)
     price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, min_value=1, required=False)
     extra_days = forms.IntegerField(label=_("Extra days"), min_value=0, max_value=60, required=False)
+    urgent_days = forms.IntegerField(
+        label=_("Urgent: delivery in, days"),
+        min_value=1,
+        max_value=89,
+        required=False,
+        help_text=_("Leave empty for an ordinary extra. Filled in, choosing it sets the whole delivery time."),
+    )
 
     def is_used(self) -> bool:
         return bool(self.cleaned_data.get("title") or self.cleaned_data.get("price"))
@@ -188,6 +195,8 @@ class ExtraForm(forms.Form):
                 self.add_error("title", _("Name the extra."))
             if data.get("price") is None and "price" not in self.errors:
                 self.add_error("price", _("Set the price of the extra."))
+            if data.get("urgent_days") and data.get("extra_days"):
+                self.add_error("extra_days", _("An urgent extra shortens the delivery: it cannot add days as well."))
         return data
 
 

@@ -170,14 +170,30 @@ class GigExtra(models.Model):
     title = models.CharField(_("extra"), max_length=80)
     price = MoneyField(_("price"), max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
     extra_days = models.PositiveSmallIntegerField(_("extra days"), default=0, validators=[MaxValueValidator(60)])
+    # An urgent extra ("Срочно за 1 день") sets the whole delivery to this many days instead
+    # of adding to it (orders.pricing.quote says how, with quantity); it never adds days.
+    urgent_days = models.PositiveSmallIntegerField(
+        _("urgent delivery, days"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(89)]
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(price__gt=0), name="gig_extra_price_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="gig_extra_price_positive"),
+            models.CheckConstraint(
+                condition=models.Q(urgent_days__isnull=True)
+                | models.Q(urgent_days__gte=1, urgent_days__lte=89, extra_days=0),
+                name="gig_extra_urgent_days",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgent_days is not None
 
 
 def gig_image_upload_to(instance: "GigImage", filename: str) -> str:

@@ -67,6 +67,7 @@ class ExtraData:
     title: str
     price: Decimal
     extra_days: int = 0
+    urgent_days: int | None = None  # sets the delivery time instead of adding to it
 
 
 @dataclass
@@ -162,6 +163,14 @@ def _check(data: GigData) -> None:
     for extra in data.extras:
         if not (Decimal(1) <= extra.price <= maximum):
             raise GigError(_("An extra costs at least 1 %(cur)s.") % {"cur": settings.MARKETPLACE_CURRENCY})
+        if extra.urgent_days is not None:
+            if extra.extra_days:
+                raise GigError(_("An urgent extra shortens the delivery: it cannot add days as well."))
+            if not 1 <= extra.urgent_days < max(p.delivery_days for p in data.packages):
+                raise GigError(
+                    _("Urgent delivery must be quicker than your packages: from 1 to %(n)s days.")
+                    % {"n": max(p.delivery_days for p in data.packages) - 1}
+                )
     category = Category.objects.filter(pk=data.category_id, parent__isnull=False).first()
     if category is None:
         raise GigError(_("Choose a category (not a whole section)."))
@@ -187,7 +196,14 @@ def _write_parts(gig: Gig, data: GigData) -> None:
     # Orders snapshot extras, questions and FAQ text, so these are simply replaced.
     gig.extras.all().delete()
     GigExtra.objects.bulk_create(
-        GigExtra(gig=gig, title=e.title, price=_money(e.price), extra_days=e.extra_days, position=i)
+        GigExtra(
+            gig=gig,
+            title=e.title,
+            price=_money(e.price),
+            extra_days=e.extra_days,
+            urgent_days=e.urgent_days,
+            position=i,
+        )
         for i, e in enumerate(data.extras)
     )
     gig.questions.all().delete()

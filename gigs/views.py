@@ -246,7 +246,10 @@ def _editor_formsets(data=None, gig: Gig | None = None):
             }
             for p in gig.packages.all()
         ]
-        extras = [{"title": e.title, "price": e.price.amount, "extra_days": e.extra_days} for e in gig.extras.all()]
+        extras = [
+            {"title": e.title, "price": e.price.amount, "extra_days": e.extra_days, "urgent_days": e.urgent_days}
+            for e in gig.extras.all()
+        ]
         questions = [
             {"text": q.text, "kind": q.kind, "choices": ", ".join(q.choices), "required": q.required}
             for q in gig.questions.all()
@@ -275,7 +278,7 @@ def _gig_data_from(basics, formsets) -> services.GigData:
         ],
         extras=[
             services.ExtraData(title=f.cleaned_data["title"], price=f.cleaned_data["price"],
-                               extra_days=f.cleaned_data["extra_days"] or 0)
+                               extra_days=f.cleaned_data["extra_days"] or 0, urgent_days=f.cleaned_data["urgent_days"])
             for f in formsets["extras"].forms if f.is_used()
         ],
         questions=[

@@ -212,7 +212,7 @@ def order_place(
         package_price=package.price,
         unit_price=unit,
         quantity=quantity,
-        extras=[{"title": e.title, "price": str(e.price.amount), "days": e.extra_days} for e in extras],
+        extras=[_extra_snapshot(e) for e in extras],
         total=total,
         delivery_days=days,
         revision_days=days,  # a revision gets the order's own time, its extras and quantity included
@@ -226,6 +226,13 @@ def order_place(
     )
     _event(order, actor=buyer, kind=K.PLACED, to_status=S.PENDING_PAYMENT)
     return order
+
+
+def _extra_snapshot(extra) -> dict:
+    snapshot = {"title": extra.title, "price": str(extra.price.amount), "days": extra.extra_days}
+    if extra.is_urgent:
+        snapshot["urgent_days"] = extra.urgent_days
+    return snapshot
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ def editor_post(category_id: int, *, packages=None, extras=(), questions=(), faq
         for key in ("name", "description", "price", "delivery_days", "revisions"):
             data[f"pkg-{i}-{key}"] = package.get(key, "")
     for prefix, rows, keys in (
-        ("extra", extras, ("title", "price", "extra_days")),
+        ("extra", extras, ("title", "price", "extra_days", "urgent_days")),
         ("question", questions, ("text", "kind", "choices", "required")),
         ("faq", faqs, ("question", "answer")),
     ):

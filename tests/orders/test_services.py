@@ -29,7 +29,7 @@ def test_place_snapshots_what_the_buyer_saw(gig, buyer):
     order = flow.placed(gig, buyer, tier=2, extras=[extra.pk], quantity=2)
     assert order.status == S.PENDING_PAYMENT
     assert order.total == rub(6000)  # (2500 + 500) x 2
-    assert order.delivery_days == 6 and order.revisions_included == 2
+    assert order.delivery_days == 9 and order.revisions_included == 2  # (5 + 1) + half of it for the 2nd unit
     assert order.fee_rate == Decimal("0.2")
     assert order.extras == [{"title": "Express", "price": "500.00", "days": 1}]
     assert [q["text"] for q in order.questions] == ["Company name?", "Style?"]
@@ -38,7 +38,7 @@ def test_place_snapshots_what_the_buyer_saw(gig, buyer):
     gig.title = "Renamed"
     gig.save()
     order.refresh_from_db()
-    assert order.total == rub(6000) and order.gig_title != "Renamed" and order.delivery_days == 6
+    assert order.total == rub(6000) and order.gig_title != "Renamed" and order.delivery_days == 9
 
 
 def test_cannot_order_own_gig_or_a_hidden_one(gig):

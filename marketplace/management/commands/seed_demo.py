@@ -113,7 +113,10 @@ class Command(BaseCommand):
                     )
                     for p in spec["packages"]
                 ],
-                extras=[gig_services.ExtraData(e["title"], Decimal(e["price"]), e["days"]) for e in spec["extras"]],
+                extras=[
+                    gig_services.ExtraData(e["title"], Decimal(e["price"]), e["days"], e.get("urgent"))
+                    for e in spec["extras"]
+                ],
                 questions=[
                     gig_services.QuestionData(
                         q["text"], q.get("kind", "text"), q.get("choices", []), q.get("required", True)
