@@ -7,10 +7,20 @@ until they are added there.
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 
 def _get(name: str, default):
     return getattr(settings, name, default)
+
+
+def order_payer():
+    """What pays an order once a top-up started from it is credited: a function
+    `(order_id, apply) -> WebhookResult` that locks the order, calls `apply()` (the credit)
+    and pays the order if it still waits and the wallet covers it. The orders app names it;
+    escrow imports nothing of orders."""
+    path = _get("ESCROW_ORDER_PAYER", "")
+    return import_string(path) if path else None
 
 
 def currency() -> str:

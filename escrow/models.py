@@ -231,6 +231,9 @@ class Payment(models.Model):
     provider_payment_id = models.CharField(_("provider's payment id"), max_length=100, blank=True)
     # Where the browser goes once the money is in (a local path): the wallet, or the order being paid.
     next_url = models.CharField(_("next page"), max_length=500, blank=True)
+    # A top-up started from an order's payment page: when it comes in, the webhook pays that
+    # order in the same transaction (escrow knows the order only by its id; see conf.order_payer).
+    order_id = models.PositiveBigIntegerField(_("order paid with it"), null=True, blank=True)
     failure_reason = models.CharField(_("failure reason"), max_length=255, blank=True)
     journal = models.OneToOneField(
         Journal, on_delete=models.PROTECT, null=True, blank=True, related_name="payment", verbose_name=_("journal")

@@ -183,9 +183,11 @@ def payment_return_view(request, payment_id):
     shows "processing" (and reloads itself) until the webhook has arrived."""
     payment = payment_get_for_user(user=request.user, payment_id=payment_id)
     if payment.status == Payment.Status.SUCCEEDED:
-        messages.success(
-            request, _("Your wallet was topped up by %(amount)s.") % {"amount": money_text(payment.amount)}
-        )
+        if payment.order_id is None:
+            messages.success(
+                request, _("Your wallet was topped up by %(amount)s.") % {"amount": money_text(payment.amount)}
+            )
+        # A top-up for an order: the order's page says whether it is paid now.
         return redirect_back(payment.next_url, "escrow:wallet")
     return render(request, "escrow/payment_return.html", {"payment": payment})
 

@@ -410,6 +410,8 @@ ESCROW_FEE_TIERS = [("30000", "0.20"), ("300000", "0.12"), (None, "0.075")]
 ESCROW_CLEARANCE_DAYS = env_int("ESCROW_CLEARANCE_DAYS", 0)
 WITHDRAWAL_MIN_AMOUNT = env("WITHDRAWAL_MIN_AMOUNT", "1000")
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
+# A card top-up started from an order's payment page pays the order when its webhook arrives.
+ESCROW_ORDER_PAYER = "orders.services.order_pay_after_top_up"
 # The sandbox provider signs its webhooks with this key (HMAC-SHA256).
 SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "sandbox-" + SECRET_KEY[:32])
 SANDBOX_WEBHOOK_DELAY_SECONDS = 5  # the "slow" test card's webhook comes this late

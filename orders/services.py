@@ -21,6 +21,7 @@ from moneyed import Money
 
 from accounts.models import Profile, User
 from escrow.fees import fee_for
+from escrow.models import WebhookEvent
 from escrow.selectors import fee_rate_for
 from escrow.services import escrow_hold, escrow_refund, escrow_settle, escrow_split
 from gigs.models import Gig
@@ -410,6 +411,39 @@ def order_pay(*, order_id: int, buyer: User) -> Order:
         order.deadline_at = now + timedelta(days=order.delivery_days)
         fields += ["started_at", "deadline_at"]
     return _transition(order, to=to, actor=buyer, kind=K.PAID, fields=tuple(fields))
+
+
+def order_pay_after_top_up(*, order_id: int, apply):
+    """A card top-up started from the order's payment page has come in (the webhook): pay the
+    order with it in the same transaction that credits the wallet, so the buyer does not have
+    to come back and press "Pay from balance" (and the order does not expire with the money
+    sitting in the wallet). `apply` credits the wallet (escrow's webhook step) and returns its
+    WebhookResult; it runs with the order locked first, as every order operation locks.
+
+    Nothing is paid when the order no longer waits for payment (it expired, was cancelled or
+    paid meanwhile), belongs to someone else, or the balance does not cover it: the money then
+    stays in the buyer's wallet, as any top-up does."""
+    with transaction.atomic():
+        try:
+            order = _lock_order(order_id)
+        except OrderAccessError:  # deleted: the top-up still stands
+            order = None
+        result = apply()
+        payment = result.payment
+        if (
+            order is None
+            or result.outcome != WebhookEvent.Outcome.TOPPED_UP
+            or payment is None
+            or payment.user_id != order.buyer_id
+            or order.status != S.PENDING_PAYMENT
+        ):
+            return result
+        try:
+            with transaction.atomic():  # a refusal undoes only the payment attempt, never the credit
+                order_pay(order_id=order.pk, buyer=payment.user)
+        except DomainError as exc:
+            logger.info("Top-up %s came in but order %s was not paid: %s", payment.pk, order.pk, exc)
+        return result
 
 
 @transaction.atomic

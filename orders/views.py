@@ -84,10 +84,14 @@ def pay_view(request, order_id):
         except services.OrderTransitionError:
             return redirect("orders:detail", order_id=order_id)
         except InsufficientFundsError as exc:
-            # Top up exactly what is missing, then come back here to pay.
+            # Top up exactly what is missing; the webhook that credits it pays the order too
+            # (orders.services.order_pay_after_top_up), and the browser comes back here.
             try:
                 start = payment_start(
-                    user=request.user, amount=exc.shortfall, next_url=reverse("orders:pay", args=[order_id])
+                    user=request.user,
+                    amount=exc.shortfall,
+                    next_url=reverse("orders:pay", args=[order_id]) + "?from=card",
+                    order_id=order_id,
                 )
             except PaymentError as error:
                 messages.error(request, error.message)
@@ -102,6 +106,8 @@ def pay_view(request, order_id):
     if order.buyer_id != request.user.pk:
         raise Http404
     if order.status != Order.Status.PENDING_PAYMENT:
+        if request.GET.get("from") == "card" and order.paid_at is not None:
+            messages.success(request, _("Paid by card. The money is held safely until you accept the work."))
         return redirect("orders:detail", order_id=order.pk)
     balance = wallet_balances(user=request.user).available
     shortfall = order.total - balance if balance < order.total else None

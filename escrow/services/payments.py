@@ -40,6 +40,7 @@ class WebhookResult:
     event_id: str
     outcome: str
     duplicate: bool
+    payment: Payment | None = None
 
 
 def safe_next_url(next_url: str) -> str:
@@ -48,14 +49,18 @@ def safe_next_url(next_url: str) -> str:
     return next_url if len(next_url) <= Payment._meta.get_field("next_url").max_length else ""
 
 
-def payment_start(*, user: User, amount: Money, next_url: str = "") -> PaymentStart:
-    """Create a pending payment and start it at the provider; the browser goes to `redirect_url`."""
+def payment_start(*, user: User, amount: Money, next_url: str = "", order_id: int | None = None) -> PaymentStart:
+    """Create a pending payment and start it at the provider; the browser goes to `redirect_url`.
+    With `order_id` (the buyer's unpaid order, short of this amount) the webhook that credits
+    the wallet pays that order in the same transaction."""
     amount = validate_amount(amount, currency=conf.currency())
     maximum = Money(conf.top_up_max_amount(), amount.currency)
     if amount > maximum:
         raise PaymentError(_("You can top up at most %(max)s at a time.") % {"max": money_text(maximum)})
     provider = get_provider()
-    payment = Payment.objects.create(user=user, amount=amount, provider=provider.name, next_url=safe_next_url(next_url))
+    payment = Payment.objects.create(
+        user=user, amount=amount, provider=provider.name, next_url=safe_next_url(next_url), order_id=order_id
+    )
     try:
         started = provider.start_payment(payment=payment)
     except ProviderUnavailableError:
@@ -81,6 +86,22 @@ def webhook_receive(*, provider_name: str, body: bytes, headers: Mapping[str, st
 
 def _webhook_process(*, provider: str, event: ProviderEvent) -> WebhookResult:
     with transaction.atomic():
+        # A top-up for an order: the order row is locked before the payment and the accounts
+        # (README, "Lock order"), by the orders app, which then pays the order with the money.
+        # The payment's order never changes once created, so reading it unlocked is enough.
+        order_id = (
+            Payment.objects.filter(provider=provider, provider_payment_id=event.provider_payment_id)
+            .values_list("order_id", flat=True)
+            .first()
+        )
+        payer = conf.order_payer() if order_id else None
+        if payer is None:
+            return _webhook_apply(provider=provider, event=event)
+        return payer(order_id=order_id, apply=lambda: _webhook_apply(provider=provider, event=event))
+
+
+def _webhook_apply(*, provider: str, event: ProviderEvent) -> WebhookResult:
+    with transaction.atomic():
         # Lock the payment first: five deliveries of one event at once queue here; the
         # first tops up, the others then find the event recorded and the payment paid.
         payment = (
@@ -104,7 +125,9 @@ def _webhook_process(*, provider: str, event: ProviderEvent) -> WebhookResult:
                 )
         except IntegrityError:
             logger.info("Webhook event %s:%s delivered again; nothing to do", provider, event.event_id)
-            return WebhookResult(event_id=event.event_id, outcome=WebhookEvent.Outcome.IGNORED, duplicate=True)
+            return WebhookResult(
+                event_id=event.event_id, outcome=WebhookEvent.Outcome.IGNORED, duplicate=True, payment=payment
+            )
 
         if outcome == WebhookEvent.Outcome.TOPPED_UP:
             journal = wallet_top_up(
@@ -123,7 +146,7 @@ def _webhook_process(*, provider: str, event: ProviderEvent) -> WebhookResult:
             payment.save(update_fields=["status", "failure_reason", "updated_at"])
         elif payment is None:
             logger.warning("Webhook event %s:%s names an unknown payment", provider, event.event_id)
-    return WebhookResult(event_id=event.event_id, outcome=outcome, duplicate=False)
+    return WebhookResult(event_id=event.event_id, outcome=outcome, duplicate=False, payment=payment)
 
 
 def _outcome(payment: Payment | None, event: ProviderEvent) -> str:

@@ -155,3 +155,37 @@ def test_two_sweeps_at_once_settle_each_order_exactly_once():
     assert Journal.objects.filter(kind=Journal.Kind.SETTLE).count() == 200
     assert wallet_balances(user=gig.seller).available == Money(Decimal(800 * 200), "RUB")
     assert_escrow_invariants()
+
+
+def test_two_card_top_ups_and_a_balance_payment_of_one_order_at_once_pay_it_once(monkeypatch):
+    """Two tabs each sent the buyer to pay the missing 600 ₽ by card, and a third pressed
+    "Pay from balance": both webhooks and the click arrive together. The order row, locked
+    first by each, lets one pay; the other top-up stays in the wallet; nothing deadlocks."""
+    import json
+
+    from escrow.providers.sandbox import SIGNATURE_HEADER, sign
+    from escrow.services import payment_start, wallet_top_up, webhook_receive
+
+    slow_locks(monkeypatch, lock=True)
+    gig = GigFactory(seller=SellerFactory(), packages=[(1000, 3, 1)])
+    buyer = UserFactory()
+    order = flow.placed(gig, buyer)
+    wallet_top_up(user=buyer, amount=Money(400, "RUB"), key="race:first-400")
+    payments = [payment_start(user=buyer, amount=Money(600, "RUB"), order_id=order.pk).payment for _ in range(2)]
+
+    def webhook(payment):
+        data = {"payment_id": payment.provider_payment_id, "amount": "600.00", "currency": "RUB"}
+        body = json.dumps({"id": f"evt_{payment.pk}", "type": "payment.succeeded", "data": data}).encode()
+        return lambda: webhook_receive(provider_name="sandbox", body=body, headers={SIGNATURE_HEADER: sign(body)})
+
+    def pay_from_balance():
+        return services.order_pay(order_id=order.pk, buyer=buyer)
+
+    results = run_together(webhook(payments[0]), webhook(payments[1]), pay_from_balance)
+    assert not any(isinstance(r, Exception) and not isinstance(r, services.DomainError) for r in results), results
+    order.refresh_from_db()
+    assert order.status != Order.Status.PENDING_PAYMENT
+    assert Journal.objects.filter(key=f"order:{order.pk}:hold").count() == 1
+    assert escrow_balance(order_id=order.pk) == Money(1000, "RUB")
+    assert wallet_balances(user=buyer).available == Money(600, "RUB")  # 400 + 600 + 600 - 1 000
+    assert_escrow_invariants()
