@@ -3,11 +3,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from escrow.fees import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS
 from marketplace.uploads import private_storage
+
+from .pricing import seller_payout
 
 
 class Order(models.Model):
@@ -86,6 +89,15 @@ class Order(models.Model):
         DISPUTE = "dispute", _("Refunded after a dispute")
 
     cancel_kind = models.CharField(max_length=16, choices=CancelKind.choices, blank=True)
+
+    # --- completion: how a completed order ended (orders.stats counts a split as not done) ---
+    class CompletionKind(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted by the buyer")
+        AUTO = "auto", _("Accepted automatically")
+        DISPUTE = "dispute", _("Released to the seller after a dispute")
+        SPLIT = "split", _("Split after a dispute")
+
+    completion_kind = models.CharField(max_length=16, choices=CompletionKind.choices, blank=True, db_default="")
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
     cancel_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -137,6 +149,11 @@ class Order(models.Model):
                 name="order_milestone_number_range",
             ),
             models.UniqueConstraint(fields=["parent", "milestone_number"], name="order_milestone_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(status="completed") & ~models.Q(completion_kind=""))
+                | (~models.Q(status="completed") & models.Q(completion_kind="")),
+                name="order_completion_kind_when_completed",
+            ),
         ]
         permissions = [("resolve_dispute", "Can resolve order disputes")]
 
@@ -154,6 +171,18 @@ class Order(models.Model):
             and self.deadline_at is not None
             and timezone.now() > self.deadline_at
         )
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: a split after a dispute is not "Completed"."""
+        if self.completion_kind == self.CompletionKind.SPLIT:
+            return _("Split by arbitration")
+        return self.get_status_display()
+
+    @cached_property
+    def payout(self):
+        """What the seller gets (orders.pricing.seller_payout), for the order and sales pages."""
+        return seller_payout(self)
 
     @property
     def revisions_left(self) -> int:

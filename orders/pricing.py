@@ -3,10 +3,12 @@ the checkout's live summary and for the order itself, from one read of the gig."
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from moneyed import Money
 
+from escrow.fees import fee_for
 from gigs.models import Gig, GigExtra, GigPackage
 from marketplace.money import round_money
 
@@ -78,3 +80,37 @@ def quote(*, gig: Gig, package: GigPackage, extras: list[GigExtra], quantity: in
         total=round_money(unit * quantity),
         days=delivery_days(package_days=package.delivery_days, extras=extras, quantity=quantity),
     )
+
+
+def split_seller_part(total: Money, seller_percent: int) -> Money:
+    """The seller's part of a split decided by staff: the percent of the total, half up to the
+    kopeck; the buyer gets the rest back, so the two always sum to the total."""
+    amount = (total.amount * seller_percent / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return Money(amount, total.currency)
+
+
+@dataclass(frozen=True)
+class Payout:
+    """What the seller gets for an order: `gross` before the platform's fee, `net` after."""
+
+    gross: Money
+    fee: Money
+    net: Money
+    final: bool  # paid out (the order is completed); otherwise what acceptance will pay
+
+
+def seller_payout(order) -> Payout | None:
+    """The figures the wallet will show, for the order and sales pages: final for a completed
+    order (the fee that was taken, on the seller's part of a split), expected for a running one
+    (the fee rate snapshotted at placement), None for an unpaid or cancelled order."""
+    status = order.Status
+    if order.status == status.COMPLETED and order.fee is not None:
+        if order.completion_kind == order.CompletionKind.SPLIT:
+            gross = split_seller_part(order.total, order.dispute.seller_percent)
+        else:
+            gross = order.total
+        return Payout(gross=gross, fee=order.fee, net=gross - order.fee, final=True)
+    if order.paid_at is None or order.status == status.CANCELLED:
+        return None
+    fee = fee_for(order.total, order.fee_rate)
+    return Payout(gross=order.total, fee=fee, net=order.total - fee, final=False)

@@ -9,7 +9,7 @@ services with `actor=None`.
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -32,10 +32,11 @@ from marketplace.jobs import enqueue_on_commit
 from marketplace.money import round_money
 from marketplace.uploads import check_uploads, clean_filename
 
+from . import stats as order_stats
 from .events import order_event_dispatch
 from .models import Delivery, Dispute, Order, OrderEvent, OrderFile, RequirementAnswer
 from .notifications import SILENT
-from .pricing import orderable_gig, quote
+from .pricing import orderable_gig, quote, split_seller_part
 
 S = Order.Status
 K = OrderEvent.Kind
@@ -536,16 +537,29 @@ def order_request_revision(*, order_id: int, buyer: User, reason: str) -> Order:
     return order
 
 
-def _count_completion(order: Order) -> None:
-    """Counters the pages show at once; the nightly reputation job recomputes every stat exactly.
-    Both profiles in id order, as every path that locks two profiles (README, "Lock order"):
-    seller first, then buyer, waited in a cycle for a review being published for the pair."""
-    counters = {
-        order.seller_id: {"orders_completed": F("orders_completed") + 1},
-        order.buyer_id: {"purchases_count": F("purchases_count") + 1},
-    }
-    for user_id in sorted(counters):
-        Profile.objects.filter(pk=user_id).update(**counters[user_id])
+def _stats_refresh(order: Order) -> None:
+    """The parties' order stats, recounted from the orders by the one definition
+    (orders.stats) whenever an order ends, so the profile, the seller card and the level table
+    agree at once. Both profiles are locked first, in id order as every path that locks two
+    profiles (README, "Lock order"; seller then buyer waited in a cycle for a review being
+    published for the pair), and counted after the lock: a concurrent end of another order of
+    the same seller has committed by then, so neither count misses the other."""
+    locked = Profile.objects.select_for_update(no_key=True).filter(pk__in=[order.seller_id, order.buyer_id])
+    list(locked.order_by("pk").values_list("pk", flat=True))
+    sales = order_stats.seller_sales(seller_id=order.seller_id)
+    Profile.objects.filter(pk=order.seller_id).update(
+        orders_completed=sales.done, completion_rate=sales.completion_rate, on_time_rate=sales.on_time_rate
+    )
+    Profile.objects.filter(pk=order.buyer_id).update(
+        purchases_count=order_stats.purchases_count(buyer_id=order.buyer_id)
+    )
+
+
+COMPLETION_KINDS = {
+    K.ACCEPTED: Order.CompletionKind.ACCEPTED,
+    K.AUTO_COMPLETED: Order.CompletionKind.AUTO,
+    K.DISPUTE_RESOLVED: Order.CompletionKind.DISPUTE,
+}
 
 
 def _complete(
@@ -559,11 +573,12 @@ def _complete(
     now = timezone.now()
     order.fee = fee
     order.completed_at = now
-    fields = ("fee", "completed_at", *_stop_timers(order), *_clear_cancel_request(order))
+    order.completion_kind = COMPLETION_KINDS[kind]
+    fields = ("fee", "completed_at", "completion_kind", *_stop_timers(order), *_clear_cancel_request(order))
     order = _transition(order, to=S.COMPLETED, actor=actor, kind=kind, note=note, fields=fields)
     Gig.objects.filter(pk=order.gig_id).update(orders_count=F("orders_count") + 1)
     gig_scores_refresh(gig_ids=[order.gig_id])
-    _count_completion(order)
+    _stats_refresh(order)
     _unlock_next_milestone(order, later)
     return order
 
@@ -610,6 +625,8 @@ def _refund_and_cancel(
     order.cancelled_at = timezone.now()
     fields = ("cancel_kind", "cancel_reason", "cancelled_at", *_stop_timers(order), *_clear_cancel_request(order))
     order = _transition(order, to=S.CANCELLED, actor=actor, kind=event_kind, note=event_note or reason, fields=fields)
+    if order.paid_at is not None:
+        _stats_refresh(order)
     _cancel_later_milestones(order, later, actor=actor)
     return order
 
@@ -803,10 +820,7 @@ def dispute_resolve(
             later=later,
         )
     total = order.total
-    seller_part = Money(
-        (total.amount * seller_percent / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
-        total.currency,
-    )
+    seller_part = split_seller_part(total, seller_percent)
     buyer_part = total - seller_part
     fee = _fee(order, seller_part)
     escrow_split(
@@ -815,9 +829,13 @@ def dispute_resolve(
     )  # fmt: skip
     order.fee = fee
     order.completed_at = timezone.now()
-    return _transition(
-        order, to=S.COMPLETED, actor=actor, kind=K.DISPUTE_RESOLVED, note=decision, fields=("fee", "completed_at")
-    )
+    order.completion_kind = Order.CompletionKind.SPLIT
+    order = _transition(
+        order, to=S.COMPLETED, actor=actor, kind=K.DISPUTE_RESOLVED, note=decision,
+        fields=("fee", "completed_at", "completion_kind"),
+    )  # fmt: skip
+    _stats_refresh(order)
+    return order
 
 
 # --- sweeps --------------------------------------------------------------------------------------

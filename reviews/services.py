@@ -18,6 +18,7 @@ from gigs.signals import gig_fragments_forget
 from marketplace.dbretry import retry_on_conflict
 from marketplace.errors import DomainError
 from messaging.selectors import first_response_minutes
+from orders import stats as order_stats
 from orders.models import Order
 
 from .models import Review
@@ -233,38 +234,23 @@ class SellerStats:
     days_on_site: int
 
 
-def _rate(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP) if whole else None
-
-
 def seller_stats(*, user: User, now=None) -> SellerStats:
+    """Counted by the one definition in orders.stats (done, not done, on time)."""
     now = now or timezone.now()
-    sales = Order.objects.filter(seller=user)
-    counts = sales.aggregate(
-        completed=Count("id", filter=Q(status=Order.Status.COMPLETED)),
-        late=Count("id", filter=Q(status=Order.Status.COMPLETED, was_late=True)),
-        # Cancellations that were the seller's doing or a failed job; an unpaid order or
-        # the buyer's free change of mind is not held against the seller.
-        cancelled=Count(
-            "id",
-            filter=Q(status=Order.Status.CANCELLED, paid_at__isnull=False)
-            & ~Q(cancel_kind__in=[Order.CancelKind.UNPAID, Order.CancelKind.BUYER_FREE]),
-        ),
-    )
+    sales = order_stats.seller_sales(seller_id=user.pk)
     per_buyer = list(
-        sales.filter(status=Order.Status.COMPLETED)
+        Order.objects.filter(order_stats.DONE, seller=user)
         .values("buyer_id")
         .annotate(n=Count("id"))
         .values_list("n", flat=True)
     )
     profile = user.profile
-    completed, cancelled = counts["completed"], counts["cancelled"]
     return SellerStats(
-        completed=completed,
-        cancelled=cancelled,
-        on_time_rate=_rate(completed - counts["late"], completed),
-        completion_rate=_rate(completed, completed + cancelled),
-        repeat_buyer_rate=_rate(sum(1 for n in per_buyer if n > 1), len(per_buyer)),
+        completed=sales.done,
+        cancelled=sales.not_done,
+        on_time_rate=sales.on_time_rate,
+        completion_rate=sales.completion_rate,
+        repeat_buyer_rate=order_stats.rate(sum(1 for n in per_buyer if n > 1), len(per_buyer)),
         rating=profile.rating_avg,
         rating_count=profile.rating_count,
         days_on_site=(now - user.date_joined).days,
@@ -334,7 +320,7 @@ def reputation_refresh_user(*, user_id: int, now=None) -> Profile:
         profile.repeat_buyer_rate = stats.repeat_buyer_rate
         profile.response_minutes = first_response_minutes(user=user)
         profile.seller_level = seller_level_for(stats) if user.is_seller else SellerLevel.NEW
-        profile.purchases_count = Order.objects.filter(buyer=user, status=Order.Status.COMPLETED).count()
+        profile.purchases_count = order_stats.purchases_count(buyer_id=user.pk)
         profile.buyer_level = buyer_level_for(profile.purchases_count)
         profile.stats_updated_at = timezone.now()
         profile.save()
