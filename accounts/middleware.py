@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils import translation
 
+from .presence import presence_touch
 from .services import user_set_language
 
 
@@ -36,4 +37,18 @@ class LanguageMiddleware:
         ):
             user_set_language(user=user, language=language)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PresenceMiddleware:
+    """A signed-in person opening anything is "online" (accounts.presence)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            presence_touch(user_id=user.pk)
         return response

@@ -109,6 +109,8 @@ class Profile(models.Model):
     buyer_rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     buyer_rating_count = models.PositiveIntegerField(default=0)
     stats_updated_at = models.DateTimeField(null=True, blank=True)
+    # When the person last opened a page, written at most every few minutes (accounts.presence).
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -693,6 +693,17 @@ def gigs_more_from_seller(*, gig: Gig, limit: int = 4) -> list[Gig]:
         return [part.build(row) for row in cursor.fetchall()]
 
 
+RECENT_MAX = 8
+
+
+def gigs_recent(*, ids: list[int]) -> list[Gig]:
+    """The active ones of the gigs a browser remembers viewing, in its order (newest first),
+    as listing rows: the cards are `with_card_html`'s."""
+    ids = list(dict.fromkeys(ids))[:RECENT_MAX]
+    found = {gig.pk: gig for gig in listing_queryset(Gig.objects.filter(pk__in=ids, status=Gig.Status.ACTIVE))}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def gigs_popular(*, limit: int = 8) -> list[Gig]:
     return list(_cards(Gig.objects.filter(status=Gig.Status.ACTIVE)).order_by("-orders_count", "-id")[:limit])
 

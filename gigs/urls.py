@@ -7,6 +7,7 @@ app_name = "gigs"
 urlpatterns = [
     path("catalog/", views.catalog_view, name="catalog"),
     path("search/suggest/", views.suggest_view, name="suggest"),
+    path("recent/", views.recent_view, name="recent"),
     path("catalog/<slug:section_slug>/", views.catalog_view, name="section"),
     path("catalog/<slug:section_slug>/<slug:category_slug>/", views.catalog_view, name="category"),
     path("gig/<id:gig_id>/", views.gig_detail_view, name="detail_short"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.forms import formset_factory
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from marketplace import fragments
 from marketplace.errors import DomainError
 from marketplace.fragments import fragment_key
 from marketplace.images import ImageRejected
+from marketplace.parsing import parse_int
 from marketplace.redirects import redirect_back
 
 from . import selectors, services
@@ -186,8 +187,26 @@ def gig_detail_view(request, gig_id, slug=None):
         "more": more,
         "favorite_ids": selectors.favorite_ids(user=request.user, gigs=[gig, *more]),
         "is_owner": request.user.pk == gig.seller_id,
+        "share_url": settings.SITE_URL + gig_url(gig),
     }
     return render(request, "gigs/gig_detail.html", context)
+
+
+@require_GET
+def recent_view(request):
+    """The cards of the gigs this browser viewed last (site.js keeps their ids in
+    localStorage, so no page carries them and visitors' pages stay cacheable). `ids` is a
+    comma-separated list of numbers; anything else is a 400."""
+    raw = request.GET.get("ids", "")
+    parts = [part for part in raw.split(",") if part] if raw else []
+    ids = [parse_int(part) for part in parts]
+    if len(ids) > 50 or any(pk is None or pk <= 0 for pk in ids):
+        return HttpResponseBadRequest(_("The list of services is not valid."))
+    excluded = parse_int(request.GET.get("except", "")) if request.GET.get("except") else None
+    gigs = selectors.gigs_recent(ids=[pk for pk in ids if pk != excluded])
+    with_card_html(gigs)
+    context = {"gigs": gigs, "favorite_ids": selectors.favorite_ids(user=request.user, gigs=gigs)}
+    return render(request, "gigs/_recent.html", context)
 
 
 @require_POST

@@ -99,12 +99,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: it remembers the language of the pages a signed-in person reads.
     "accounts.middleware.LanguageMiddleware",
+    "accounts.middleware.PresenceMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# "Online" on cards and pages: seen within this many minutes; the time is written at most
+# every PRESENCE_WRITE_SECONDS per person (accounts.presence).
+ONLINE_WINDOW_MINUTES = env_int("ONLINE_WINDOW_MINUTES", 5)
+PRESENCE_WRITE_SECONDS = 120
 
 ROOT_URLCONF = "marketplace.urls"
 WSGI_APPLICATION = "marketplace.wsgi.application"

@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts import presence
+from accounts.templatetags.presence import online_badge
 from gigs.selectors import category_tree
 
 register = template.Library()
@@ -91,13 +93,17 @@ def _hearts(request) -> dict[bool, tuple[str, str]]:
 @register.simple_tag(takes_context=True)
 def result_cards(context, gigs, favorite_ids) -> str:
     """A listing's cards: each card's shared, cached part (`gig.card_html`, see
-    gigs.views.with_card_html) and, for a signed-in person, their heart beside it."""
+    gigs.views.with_card_html), the seller's "online" mark beside it (it changes without the
+    card changing) and, for a signed-in person, their heart."""
     user = context["request"].user
     hearts = user.is_authenticated
+    online = presence.online_ids(gig.seller_id for gig in gigs)  # now, for everyone alike
     cards = []
     for gig in gigs:
         cards.append('<div class="col"><article class="card gig-card h-100">')
         cards.append(gig.card_html)
+        if gig.seller_id in online:
+            cards.append(online_badge())
         if hearts and gig.seller_id != user.pk:
             cards.append('<div class="gig-card-fav">')
             cards.append(favorite_button(context, gig, gig.pk in favorite_ids))

@@ -26,3 +26,58 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!form.contains(event.relatedTarget)) { window.setTimeout(close, 150); }
   });
 });
+// Recently viewed gigs: their ids live in this browser only (localStorage), never in a page,
+// so every page stays the same for every visitor; the cards come from /recent/?ids=...
+(function () {
+  "use strict";
+  var KEY = "recentGigs";
+  var MAX = 12;
+  function read() {
+    try {
+      var ids = JSON.parse(window.localStorage.getItem(KEY) || "[]");
+      return Array.isArray(ids) ? ids.filter(function (id) { return /^[0-9]{1,18}$/.test(String(id)); }) : [];
+    } catch (error) { return []; }
+  }
+  function write(ids) {
+    try { window.localStorage.setItem(KEY, JSON.stringify(ids.slice(0, MAX))); } catch (error) { /* private mode */ }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var viewed = document.querySelector("[data-recent-gig]");
+    var ids = read();
+    if (viewed) {
+      var id = viewed.getAttribute("data-recent-gig");
+      ids = [id].concat(ids.filter(function (other) { return String(other) !== id; }));
+      write(ids);
+    }
+    var section = document.querySelector("[data-recent-src]");
+    if (!section) { return; }
+    var current = section.getAttribute("data-recent-except");
+    var shown = ids.filter(function (other) { return String(other) !== current; });
+    if (!shown.length) { return; }
+    var url = section.getAttribute("data-recent-src") + "?ids=" + shown.slice(0, 8).join(",");
+    window.fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        if (!html.trim()) { return; }
+        section.querySelector(".recent-cards").innerHTML = html;
+        section.hidden = false;
+      });
+    var clear = section.querySelector("[data-recent-clear]");
+    if (clear) {
+      clear.addEventListener("click", function () { write([]); section.hidden = true; });
+    }
+  });
+})();
+// "Copy" beside a read-only link (shown only where the clipboard can be written).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    if (!navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var input = document.getElementById(button.getAttribute("data-copy-target"));
+      navigator.clipboard.writeText(input.value).then(function () {
+        button.textContent = button.getAttribute("data-copied-text");
+      });
+    });
+  });
+});

@@ -273,6 +273,6 @@ def test_control_seller_then_buyer_deadlocks_with_the_review(monkeypatch, retrie
         Profile.objects.filter(pk=order.seller_id).update(orders_completed=F("orders_completed") + 1)
         Profile.objects.filter(pk=order.buyer_id).update(purchases_count=F("purchases_count") + 1)
 
-    monkeypatch.setattr(order_services, "_count_completion", seller_then_buyer)
+    monkeypatch.setattr(order_services, "_stats_refresh", seller_then_buyer)
     _complete_while_publishing(_pairs(6))
     assert retries(), "the control run saw no deadlock: the race test cannot see one either"

@@ -1,13 +1,16 @@
-"""An urgent extra and top-up-and-pay in one step, in a real browser: a client with an empty
+"""In a real browser: an urgent extra and top-up-and-pay in one step (a client with an empty
 wallet orders "Срочно за 1 день", sees the rule on the checkout, pays the missing amount by
-card, and lands on the paid order without another click."""
+card, and lands on the paid order without another click); recently viewed gigs, share links
+and "online"."""
 
 from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from moneyed import Money
 
+from accounts.models import Profile
 from escrow.selectors import escrow_balance, wallet_balances
 from gigs.models import GigExtra
 from orders.models import Order
@@ -61,3 +64,31 @@ def test_urgent_extra_and_card_top_up_pay_the_order_in_one_step(people):
     assert escrow_balance(order_id=order.pk) == Money(Decimal("4000"), "RUB")
     assert wallet_balances(user=client).available == Money(0, "RUB")
     assert olga.console_errors == []
+
+
+def test_recently_viewed_gigs_follow_the_browser_not_the_page(people):
+    first = GigFactory(title="Сделаю сайт-визитку на Тильде", packages=[(5000, 5, 2)])
+    second = GigFactory(title="Напишу продающий текст для лендинга", packages=[(1500, 2, 1)])
+    Profile.objects.filter(pk=first.seller_id).update(last_seen_at=timezone.now())
+    visitor = people("visitor")
+    visitor.go("/")
+    assert visitor.page.locator("section.recently-viewed").is_hidden()
+    visitor.go(f"/gig/{first.pk}/")
+    visitor.go(f"/gig/{second.pk}/")
+    visitor.page.locator("section.recently-viewed .gig-card").first.wait_for()
+    on_gig_page = visitor.page.locator("section.recently-viewed").inner_text()
+    assert first.title in on_gig_page and second.title not in on_gig_page  # not the gig being viewed
+    visitor.shot("gig-share-and-recent")
+    visitor.go("/")
+    visitor.page.locator("section.recently-viewed .gig-card").first.wait_for()
+    cards = visitor.page.locator("section.recently-viewed .gig-card h3").all_inner_texts()
+    assert cards == [second.title, first.title]  # newest first
+    assert visitor.page.locator("section.recently-viewed .gig-card-online").count() == 1
+    visitor.shot("home-recent")
+    # Another browser has seen nothing.
+    other = people("other")
+    other.go("/")
+    assert other.page.locator("section.recently-viewed").is_hidden()
+    visitor.page.locator("[data-recent-clear]").click()
+    visitor.go("/")
+    assert visitor.page.locator("section.recently-viewed").is_hidden()

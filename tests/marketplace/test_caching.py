@@ -26,6 +26,7 @@ PAGES = {
     "home": lambda w: {},
     "gigs:catalog": lambda w: {},
     "gigs:suggest": lambda w: {},
+    "gigs:recent": lambda w: {},
     "gigs:section": lambda w: {"section_slug": w.gig.category.parent.slug},
     "gigs:category": lambda w: {"section_slug": w.gig.category.parent.slug, "category_slug": w.gig.category.slug},
     "gigs:detail": lambda w: {"gig_id": w.gig.pk, "slug": w.gig.slug},
@@ -143,12 +144,14 @@ def _browser(person=None) -> Client:
     return browser
 
 
-QUERIES = {"gigs:suggest": "?q=flat+lo"}  # pages that show something only for a query
+# Pages that show something only for a query (a function of the world where it names its rows).
+QUERIES = {"gigs:suggest": "?q=flat+lo", "gigs:recent": lambda w: f"?ids={w.gig.pk},{w.alice_gig.pk}"}
 
 
-def _url(name, kwargs, language) -> str:
+def _url(name, kwargs, language, world=None) -> str:
+    query = QUERIES.get(name, "")
     with translation.override(language):
-        return reverse(name, kwargs=kwargs) + QUERIES.get(name, "")
+        return reverse(name, kwargs=kwargs) + (query(world) if callable(query) else query)
 
 
 def _tokens(page: str) -> set[str]:
@@ -185,7 +188,7 @@ def _assert_own_tokens(page: str, browser: Client, other_secret: str | None):
 @pytest.mark.parametrize("language", ["ru", "en"])
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_nothing_of_alice_reaches_bob_or_a_visitor(world, name, language):
-    url = _url(name, PAGES[name](world), language)
+    url = _url(name, PAGES[name](world), language, world)
     alice = _browser(world.alice)
     response, alice_page = _get(alice, url)
     alice_again = alice.get(url)  # her second view: served from whatever the first one cached
@@ -219,7 +222,7 @@ def test_nothing_of_alice_reaches_bob_or_a_visitor(world, name, language):
 
 @pytest.mark.parametrize("name", sorted(ALICES))
 def test_alices_own_pages_show_nothing_to_anyone_else(world, name):
-    url = _url(name, ALICES[name](world), "ru")
+    url = _url(name, ALICES[name](world), "ru", world)
     alice = _browser(world.alice)
     assert alice.get(url, HTTP_HX_REQUEST="true").status_code in (200, 302)  # hers (some lead to her thread)
     for browser in (_browser(world.bob), _browser()):
@@ -230,13 +233,13 @@ def test_alices_own_pages_show_nothing_to_anyone_else(world, name):
             assert marker not in page
 
 
-VISITOR_PAGES = ["home", "gigs:catalog", "gigs:suggest", "gigs:section", "gigs:category", "gigs:detail", "reviews:gig",
-                 "reviews:profile", "accounts:profile"]  # fmt: skip
+VISITOR_PAGES = ["home", "gigs:catalog", "gigs:suggest", "gigs:recent", "gigs:section", "gigs:category",
+                 "gigs:detail", "reviews:gig", "reviews:profile", "accounts:profile"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", VISITOR_PAGES)
 def test_a_visitors_browsing_pages_are_public_and_the_same_for_every_visitor(world, name):
-    url = _url(name, PAGES[name](world), "ru")
+    url = _url(name, PAGES[name](world), "ru", world)
     first, second = _browser().get(url), _browser().get(url)
     assert first.status_code == 200
     assert first["Cache-Control"].startswith("public") and "Cookie" not in first.get("Vary", "")
