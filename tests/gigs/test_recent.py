@@ -53,4 +53,4 @@ def test_the_pages_hold_no_ones_list_and_the_gig_page_offers_share_links(client,
     assert "https://vk.com/share.php?url=" + quote(url, safe="") in page
     assert f'data-recent-gig="{gig.pk}"' in page and f'data-recent-except="{gig.pk}"' in page
     home = client.get(reverse("home")).content.decode()
-    assert "data-recent-src" in home and "recent-cards\"></div>" in home  # filled by the browser
+    assert "data-recent-src" in home and 'recent-cards"></div>' in home  # filled by the browser
