@@ -1,0 +1,75 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from legal.models import LegalAcceptance, LegalDocument
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Str0ng-pass-for-signup"
+SIGNUP = "/accounts/signup/"  # the Russian page
+FORM = {"email": "new@example.com", "username": "new_person", "password1": PASSWORD, "password2": PASSWORD}
+
+
+def test_the_signup_form_has_an_unticked_box_linking_the_documents(client):
+    page = client.get(SIGNUP).content.decode()
+    assert 'type="checkbox" name="accept_legal"' in page
+    box = page[page.index('name="accept_legal"') - 200 : page.index('name="accept_legal"') + 200]
+    assert "checked" not in box
+    for path in ("/terms/", "/privacy/", "/consent/"):
+        assert f'href="{path}" target="_blank"' in page
+    assert "Я принимаю" in page
+
+
+def test_the_english_signup_form_links_the_english_pages(client):
+    page = client.get("/en" + SIGNUP).content.decode()
+    assert 'href="/en/terms/"' in page and 'href="/en/consent/"' in page
+    assert "I accept the" in page
+
+
+def test_signing_up_without_the_box_is_a_clear_error_and_keeps_what_was_typed(client):
+    response = client.post(SIGNUP, FORM)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Отметьте галочку" in page
+    assert 'value="new@example.com"' in page and 'value="new_person"' in page
+    assert not User.objects.filter(email="new@example.com").exists()
+    assert not LegalAcceptance.objects.exists()
+
+
+def test_signing_up_with_the_box_records_each_current_version_with_time_and_address(client):
+    before = timezone.now()
+    response = client.post(SIGNUP, {**FORM, "accept_legal": "on"}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 302
+    user = User.objects.get(email="new@example.com")
+    rows = list(LegalAcceptance.objects.filter(user=user).select_related("document"))
+    assert {row.document.kind for row in rows} == set(LegalDocument.Kind.values)
+    current = {d.kind: d.pk for d in LegalDocument.objects.filter(version=1)}
+    for row in rows:
+        assert row.document_id == current[row.document.kind]
+        assert before <= row.accepted_at <= timezone.now() + timedelta(seconds=1)
+        assert row.ip_address == "203.0.113.7"
+        assert row.source == LegalAcceptance.Source.SIGNUP
+
+
+def test_the_account_and_its_acceptances_are_one_transaction(client, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the acceptance could not be written")
+
+    monkeypatch.setattr("legal.forms.legal_accept_current", broken)
+    with pytest.raises(RuntimeError):
+        client.post(SIGNUP, {**FORM, "accept_legal": "on"})
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_the_social_signup_form_asks_too(rf):
+    from allauth.socialaccount.models import SocialAccount, SocialLogin
+
+    from legal.forms import CONSENT_FIELD, SocialSignupForm
+
+    sociallogin = SocialLogin(user=User(email="social@example.com"), account=SocialAccount(provider="google"))
+    form = SocialSignupForm(data={"email": "social@example.com", "username": "social_one"}, sociallogin=sociallogin)
+    assert not form.is_valid()
+    assert CONSENT_FIELD in form.errors
