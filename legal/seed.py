@@ -125,7 +125,7 @@ TERMS_RU = """Настоящие правила — договор между в
 
 ## 1. Что такое площадка
 
-{name} — площадка, на которой исполнители (фрилансеры) продают услуги по фиксированной цене («кворки»), а заказчики их покупают. Площадка не является стороной договора между заказчиком и исполнителем: мы предоставляем сервис поиска, связи, безопасной сделки и разбора споров.
+{name} — площадка, на которой исполнители (фрилансеры) продают услуги по фиксированной цене, а заказчики их покупают. Площадка не является стороной договора между заказчиком и исполнителем: мы предоставляем сервис поиска, связи, безопасной сделки и разбора споров.
 
 ## 2. Аккаунт
 
@@ -196,7 +196,7 @@ TERMS_EN = """These rules are an agreement between you and {name} ("the marketpl
 
 ## 1. What the marketplace is
 
-{name} is a marketplace where freelancers sell services at fixed prices ("gigs") and clients buy them. The marketplace is not a party to the contract between the client and the freelancer: we provide search, messaging, the safe deal and dispute resolution.
+{name} is a marketplace where freelancers sell services at fixed prices and clients buy them. The marketplace is not a party to the contract between the client and the freelancer: we provide search, messaging, the safe deal and dispute resolution.
 
 ## 2. Your account
 
