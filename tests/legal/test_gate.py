@@ -113,7 +113,9 @@ def test_staff_reach_the_admin_to_fix_a_version():
     assert browser.get("/admin/legal/legaldocument/").status_code == 200
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_the_return_address_is_only_ever_a_path_of_this_site(browsers, target):
     _, browser = browsers
     page = browser.get(ACCEPT).content.decode()

@@ -22,7 +22,7 @@ def test_each_document_has_a_page_in_both_languages(client, kind, language):
     assert response.status_code == 200
     page = response.content.decode()
     title = document.title_en if language == "en" else document.title_ru
-    assert f"<h1 class=\"h2 mb-2\" id=\"document-title\">{title}</h1>" in page
+    assert f'<h1 class="h2 mb-2" id="document-title">{title}</h1>' in page
     assert ("Version 1, in force since" if language == "en" else "Редакция 1, действует с") in page
     assert response["Cache-Control"].startswith("public")  # the same for every visitor
 
@@ -32,7 +32,11 @@ def test_the_seeded_terms_state_the_fees_and_timers_the_code_uses(client):
     ru = client.get(_url("legal:terms", "ru")).content.decode().replace("&nbsp;", "\u00a0")
     en = client.get(_url("legal:terms", "en")).content.decode().replace("&nbsp;", "\u00a0")
     assert settings.ESCROW_FEE_TIERS == [("30000", "0.20"), ("300000", "0.12"), (None, "0.075")]
-    for text in ("20\u00a0% с части оборота до 30\u00a0000\u00a0₽", "12\u00a0%", "7,5\u00a0% с части оборота свыше 300\u00a0000"):
+    for text in (
+        "20\u00a0% с части оборота до 30\u00a0000\u00a0₽",
+        "12\u00a0%",
+        "7,5\u00a0% с части оборота свыше 300\u00a0000",
+    ):
         assert text in ru
     for text in ("20% of the part of the turnover up to 30\u00a0000\u00a0RUB", "7.5% of the part above 300\u00a0000"):
         assert text in en
@@ -90,7 +94,9 @@ def test_a_kind_without_any_version_is_a_404(client):
 
 
 def test_the_text_is_rendered_safely(client, publish_new_version):
-    publish_new_version("privacy", body_ru='Абзац <script>alert(1)</script> <a href="javascript:alert(2)">x</a>\n\n- пункт')
+    publish_new_version(
+        "privacy", body_ru='Абзац <script>alert(1)</script> <a href="javascript:alert(2)">x</a>\n\n- пункт'
+    )
     page = client.get("/privacy/").content.decode()
     assert "<script>alert(1)" not in page and "javascript:alert" not in page
     assert "<li>пункт</li>" in page
