@@ -1,6 +1,8 @@
-"""The sign-up forms (allauth's, for email and for social sign-up) with the consent box:
-unticked, required, with links to the three documents; accepting records the current
-versions in the same transaction as the new account."""
+"""The sign-up forms (allauth's, for email and for social sign-up) with two unticked,
+required boxes: the terms and privacy policy, and, apart from them, the consent to personal
+data processing (152-FZ, art. 9 as amended in 2025: the consent is given separately from
+the other documents a person accepts). Ticking both records the current versions in the
+same transaction as the new account."""
 
 from allauth.account.forms import SignupForm as AccountSignupForm
 from allauth.socialaccount.forms import SignupForm as SocialSignupForm
@@ -9,42 +11,50 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 
 from .models import LegalAcceptance
 from .selectors import request_ip
 from .services import legal_accept_current
 
-CONSENT_FIELD = "accept_legal"
+TERMS_FIELD = "accept_terms"
+CONSENT_FIELD = "accept_consent"
+# Opens in a new tab, so reading a document loses nothing typed into the form.
+LINK = '<a href="{}" target="_blank" rel="noopener">{}</a>'
 
 
-def consent_field() -> forms.BooleanField:
-    field = forms.BooleanField(
-        required=True,
-        error_messages={
-            "required": gettext_lazy(
-                "Tick the box to accept the terms and to consent to the processing of your personal data: "
-                "without it we cannot create an account."
-            )
-        },
+def _box(label, error: str) -> forms.BooleanField:
+    return forms.BooleanField(required=True, label=label, error_messages={"required": error})
+
+
+def signup_boxes() -> dict[str, forms.BooleanField]:
+    """Built per form, in the page's language: the links point at this language's pages."""
+    terms = format_html(
+        _("I accept the {terms} and the {privacy}"),
+        terms=format_html(LINK, reverse("legal:terms"), pgettext("sign-up box", "terms of service")),
+        privacy=format_html(LINK, reverse("legal:privacy"), pgettext("sign-up box", "privacy policy")),
     )
-    # Built per form, in the page's language: the links point at this language's pages and
-    # open in a new tab, so reading them loses nothing typed into the form.
-    link = '<a href="{}" target="_blank" rel="noopener">{}</a>'
-    field.label = format_html(
-        _("I accept the {terms} and the {privacy} and give my {consent}"),
-        terms=format_html(link, reverse("legal:terms"), pgettext("sign-up box", "terms of service")),
-        privacy=format_html(link, reverse("legal:privacy"), pgettext("sign-up box", "privacy policy")),
+    consent = format_html(
+        _("I give my {consent}"),
         consent=format_html(
-            link, reverse("legal:consent"), pgettext("sign-up box", "consent to the processing of my personal data")
+            LINK, reverse("legal:consent"), pgettext("sign-up box", "consent to the processing of my personal data")
         ),
     )
-    return field
+    return {
+        TERMS_FIELD: _box(terms, _("Tick the box to accept the terms: without it we cannot create an account.")),
+        CONSENT_FIELD: _box(
+            consent,
+            _(
+                "Tick the box to consent to the processing of your personal data: "
+                "without it we cannot create an account."
+            ),
+        ),
+    }
 
 
 class _ConsentMixin:
     def _add_consent(self):
-        self.fields[CONSENT_FIELD] = consent_field()
+        self.fields.update(signup_boxes())
 
     def signup(self, request, user):
         # allauth calls this right after saving the user, inside `save` below.

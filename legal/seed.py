@@ -5,7 +5,9 @@ are read from the settings when the seed runs (the data migration `legal.0002`),
 site that sets `ORDER_AUTOCOMPLETE_DAYS=5` publishes terms that say five days. Later
 changes are new versions written by staff in admin; this only fills an empty table.
 
-`seed_documents` takes the model class, so the migration can pass its historical model.
+`seed_documents` takes the model class, so the migration can pass its historical model. It
+also runs after every migrate and flush (legal/apps.py): a database emptied by `flush` (the
+tests that run in transactions) gets its documents back, as the Sites row does.
 """
 
 from decimal import Decimal
@@ -444,14 +446,15 @@ DOCUMENTS = {
 }
 
 
-def seed_documents(document_model) -> int:
+def seed_documents(document_model, using: str = "default") -> int:
     """Publish version 1 of each kind that has no version yet; returns how many it made."""
     made = 0
+    documents = document_model.objects.using(using)
     ru, en = _facts("ru"), _facts("en")
     for kind, (title_ru, title_en, body_ru, body_en) in DOCUMENTS.items():
-        if document_model.objects.filter(kind=kind).exists():
+        if documents.filter(kind=kind).exists():
             continue
-        document_model.objects.create(
+        documents.create(
             kind=kind,
             version=1,
             title_ru=title_ru,

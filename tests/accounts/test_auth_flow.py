@@ -24,7 +24,8 @@ def test_signup_verify_login_logout(client):
             "username": "new_person",
             "password1": PASSWORD,
             "password2": PASSWORD,
-            "accept_legal": "on",
+            "accept_terms": "on",
+            "accept_consent": "on",
         },
     )
     assert response.status_code == 302
@@ -63,7 +64,8 @@ def test_signup_creates_profile_and_saves_language(client):
             "username": "en_person",
             "password1": PASSWORD,
             "password2": PASSWORD,
-            "accept_legal": "on",
+            "accept_terms": "on",
+            "accept_consent": "on",
         },
     )
     from accounts.models import User
@@ -81,7 +83,8 @@ def test_signup_refuses_bad_username(client):
             "username": "bad name!",
             "password1": PASSWORD,
             "password2": PASSWORD,
-            "accept_legal": "on",
+            "accept_terms": "on",
+            "accept_consent": "on",
         },
     )
     assert response.status_code == 200
@@ -97,7 +100,8 @@ def test_signup_with_taken_email_makes_no_account_and_does_not_reveal_it(client,
             "username": "someone_else",
             "password1": PASSWORD,
             "password2": PASSWORD,
-            "accept_legal": "on",
+            "accept_terms": "on",
+            "accept_consent": "on",
         },
     )
     # The page looks like a normal sign-up (no account enumeration); the owner is told by email.
@@ -170,7 +174,8 @@ def test_the_sign_up_email_names_this_site_in_the_readers_language(client, setti
             "username": "new_person",
             "password1": PASSWORD,
             "password2": PASSWORD,
-            "accept_legal": "on",
+            "accept_terms": "on",
+            "accept_consent": "on",
         },
     )
     message = mail.outbox[-1]

@@ -35,7 +35,9 @@ def sign_up(person, email: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
-    page.check("input[name=accept_legal]")  # the terms and the personal-data consent (tests/e2e/test_legal_journey.py)
+    # The terms, and apart from them the personal-data consent (tests/e2e/test_legal_journey.py).
+    page.check("input[name=accept_terms]")
+    page.check("input[name=accept_consent]")
     person.shot("signup")
     person.submit("main form")
     confirm = last_email_link(email, "/accounts/confirm-email/")

@@ -1,4 +1,4 @@
-"""Consent in a real browser: sign-up refuses to go on without the box (keeping what was typed),
+"""Consent in a real browser: sign-up refuses to go on without the consent box (keeping what was typed),
 then a new person signs up ticking it; staff publish new terms and a signed-in person is
 sent to the accept page, accepts with one button and is back where they were going."""
 
@@ -6,7 +6,6 @@ import pytest
 
 from accounts.models import User
 from legal.models import LegalAcceptance, LegalDocument
-from legal.seed import seed_documents
 from legal.services import legal_document_publish
 from tests.e2e.conftest import last_email_link
 from tests.factories import UserFactory
@@ -14,12 +13,6 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Str0ng-pass-for-e2e"
-
-
-@pytest.fixture
-def documents():
-    # A transactional test before this one may have emptied the table the migration filled.
-    seed_documents(LegalDocument)
 
 
 def fill_signup(person, email: str, username: str) -> None:
@@ -31,21 +24,24 @@ def fill_signup(person, email: str, username: str) -> None:
     page.fill("input[name=password2]", PASSWORD)
 
 
-def test_sign_up_asks_for_the_consent_and_records_it(people, documents):
+def test_sign_up_asks_for_the_consent_and_records_it(people):
     nina = people("legal-signup")
     page = nina.page
     fill_signup(nina, "nina@example.com", "nina_writes")
-    box = page.locator("input[name=accept_legal]")
-    assert not box.is_checked()
-    label = page.locator("label[for=id_accept_legal]")
-    assert "согласие на обработку моих персональных данных" in label.inner_text()
-    assert label.locator("a[href='/consent/']").count() == 1
+    terms_box, consent_box = page.locator("input[name=accept_terms]"), page.locator("input[name=accept_consent]")
+    assert not terms_box.is_checked() and not consent_box.is_checked()
+    label = page.locator("label[for=id_accept_terms]")
+    consent_label = page.locator("label[for=id_accept_consent]")
+    assert "согласие на обработку моих персональных данных" in consent_label.inner_text()
+    assert consent_label.locator("a[href='/consent/']").count() == 1
     nina.shot("signup-with-consent")
 
-    # Without the box: a clear error, nothing typed is lost, no account.
+    # The terms ticked, the consent not: a clear error, nothing typed is lost, no account.
+    terms_box.check()
     nina.submit("main form")
-    error = page.locator("#id_accept_legal_error")
-    assert "Отметьте галочку" in error.inner_text()
+    error = page.locator("#id_accept_consent_error")
+    assert "Отметьте галочку, чтобы дать согласие" in error.inner_text()
+    assert page.locator("#id_accept_terms_error").count() == 0
     assert page.input_value("input[name=email]") == "nina@example.com"
     assert page.input_value("input[name=username]") == "nina_writes"
     assert not User.objects.filter(email="nina@example.com").exists()
@@ -61,7 +57,8 @@ def test_sign_up_asks_for_the_consent_and_records_it(people, documents):
 
     page.fill("input[name=password1]", PASSWORD)  # passwords are not sent back, as ever
     page.fill("input[name=password2]", PASSWORD)
-    box.check()
+    assert page.locator("input[name=accept_terms]").is_checked()  # what was ticked stays ticked
+    page.locator("input[name=accept_consent]").check()
     nina.submit("main form")
     nina.go(last_email_link("nina@example.com", "/accounts/confirm-email/"))
     nina.submit("main form")
@@ -78,7 +75,7 @@ def test_sign_up_asks_for_the_consent_and_records_it(people, documents):
     nina.shot("consent-page-en")
 
 
-def test_a_new_version_is_accepted_once_and_the_person_goes_on(people, documents):
+def test_a_new_version_is_accepted_once_and_the_person_goes_on(people):
     UserFactory(username="oleg_buys", email="oleg@example.com", password=PASSWORD, language="ru")
     UserFactory(username="vera_buys", email="vera@example.com", password=PASSWORD, language="ru")
     oleg, vera = people("legal-oleg"), people("legal-vera")
