@@ -16,6 +16,8 @@ from accounts.models import User
 from escrow.services import wallet_top_up
 from gigs import selectors
 from gigs.models import Category, Gig
+from legal.models import LegalAcceptance
+from legal.services import legal_accept_current
 from messaging.models import Conversation, Participant
 
 from . import vocabulary as V
@@ -36,6 +38,8 @@ def is_bench_database() -> bool:
 
 def session_for(user: User) -> dict:
     """A signed-in session and a CSRF secret for `user`, as the cookies and header a browser sends."""
+    # Accepted the current terms as at sign-up: the pages measured are the pages, not the accept page.
+    legal_accept_current(user=user, ip=None, source=LegalAcceptance.Source.SIGNUP)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "reviews",
     "messaging",
     "buyer_requests",
+    "legal",
 ]
 # Benchmark data and baseline pages (/bench/...): `make bench` sets this; production never does.
 BENCH_BASELINES = env_bool("BENCH_BASELINES", False)
@@ -105,6 +106,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: a signed-in person who has not accepted a new binding version of the terms, the
+    # privacy policy or the consent is sent to accept it (GET pages only; legal/middleware.py).
+    "legal.middleware.LegalAcceptanceMiddleware",
 ]
 
 # "Online" on cards and pages: seen within this many minutes; the time is written at most
@@ -237,6 +241,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Sign-up asks for the consent 152-FZ requires (an unticked box linking the documents) and
+# records the accepted versions with the new account (legal/forms.py).
+ACCOUNT_FORMS = {"signup": "legal.forms.SignupForm"}
+SOCIALACCOUNT_FORMS = {"signup": "legal.forms.SocialSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Gigmarket] "
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "support", "settings", "accounts", "api", "root"]
@@ -254,6 +262,9 @@ ACCOUNT_RATE_LIMITS = {
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# A new social account is not created behind the person's back: they see the sign-up form
+# (prefilled from the provider) with the consent box, as on email sign-up.
+SOCIALACCOUNT_AUTO_SIGNUP = False
 
 
 def _social_app(prefix: str, **extra) -> list[dict]:
@@ -338,6 +349,9 @@ ADMINS = [("Admin", addr) for addr in env_list("ADMIN_EMAILS")]
 # --- marketplace --------------------------------------------------------------------
 MARKETPLACE_NAME = env("MARKETPLACE_NAME", "Gigmarket")
 MARKETPLACE_CURRENCY = env("MARKETPLACE_CURRENCY", "RUB")
+# Where people write about their personal data (access, correction, withdrawal of consent);
+# the seeded privacy policy and consent name it (legal/seed.py).
+LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL", "privacy@gigmarket.local")
 CURRENCIES = (MARKETPLACE_CURRENCY,)
 DEFAULT_CURRENCY = MARKETPLACE_CURRENCY
 

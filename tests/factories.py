@@ -3,6 +3,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from accounts.models import Profile
+from legal.models import LegalAcceptance
+from legal.services import legal_accept_current
 
 PASSWORD = "correct-horse-battery-42"
 
@@ -25,6 +27,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(self, create, extracted, **kwargs):
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def legal_accepted(self, create, extracted, **kwargs):
+        # As at sign-up: the current terms, policy and consent are accepted, so pages open
+        # without the accept page (legal/middleware.py). `legal_accepted=False` for a person who has not.
+        if create and extracted is not False:
+            legal_accept_current(user=self, ip=None, source=LegalAcceptance.Source.SIGNUP)
 
 
 class SellerFactory(UserFactory):

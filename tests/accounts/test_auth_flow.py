@@ -19,7 +19,14 @@ def _link_from_last_email(pattern: str) -> str:
 def test_signup_verify_login_logout(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "username": "new_person", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new@example.com",
+            "username": "new_person",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "accept_terms": "on",
+            "accept_consent": "on",
+        },
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -52,7 +59,14 @@ def test_signup_creates_profile_and_saves_language(client):
     client.cookies["lang"] = "en"
     client.post(
         reverse("account_signup"),
-        {"email": "en@example.com", "username": "en_person", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "en@example.com",
+            "username": "en_person",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "accept_terms": "on",
+            "accept_consent": "on",
+        },
     )
     from accounts.models import User
 
@@ -64,7 +78,14 @@ def test_signup_creates_profile_and_saves_language(client):
 def test_signup_refuses_bad_username(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "ok@example.com", "username": "bad name!", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "ok@example.com",
+            "username": "bad name!",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "accept_terms": "on",
+            "accept_consent": "on",
+        },
     )
     assert response.status_code == 200
     assert "username" in response.context["form"].errors
@@ -74,7 +95,14 @@ def test_signup_with_taken_email_makes_no_account_and_does_not_reveal_it(client,
     UserFactory(email="taken@example.com")
     response = client.post(
         reverse("account_signup"),
-        {"email": "TAKEN@example.com", "username": "someone_else", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "TAKEN@example.com",
+            "username": "someone_else",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "accept_terms": "on",
+            "accept_consent": "on",
+        },
     )
     # The page looks like a normal sign-up (no account enumeration); the owner is told by email.
     assert response.status_code == 302
@@ -141,7 +169,14 @@ def test_the_sign_up_email_names_this_site_in_the_readers_language(client, setti
     assert Site.objects.get_current().domain == "gigmarket.example"
     client.post(
         prefix + reverse("account_signup").removeprefix("/en"),
-        {"email": "new@example.com", "username": "new_person", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new@example.com",
+            "username": "new_person",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "accept_terms": "on",
+            "accept_consent": "on",
+        },
     )
     message = mail.outbox[-1]
     assert "example.com" not in message.body.replace("new@example.com", "").replace("gigmarket.example", "")

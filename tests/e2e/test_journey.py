@@ -17,6 +17,8 @@ from escrow.selectors import wallet_balances
 from escrow.services import wallet_top_up
 from gigs.models import Category, Gig
 from gigs.services import category_tree_seed
+from legal.models import LegalAcceptance
+from legal.services import legal_accept_current
 from orders.models import Order
 from orders.services import orders_sweep
 from tests.e2e.conftest import last_email_link, png_bytes
@@ -33,6 +35,9 @@ def sign_up(person, email: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
+    # The terms, and apart from them the personal-data consent (tests/e2e/test_legal_journey.py).
+    page.check("input[name=accept_terms]")
+    page.check("input[name=accept_consent]")
     person.shot("signup")
     person.submit("main form")
     confirm = last_email_link(email, "/accounts/confirm-email/")
@@ -56,6 +61,7 @@ def make_staff() -> User:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    legal_accept_current(user=staff, ip=None, source=LegalAcceptance.Source.SIGNUP)  # as at sign-up
     codenames = ["moderate_gig", "view_gig", "change_gig", "resolve_dispute", "view_dispute", "change_dispute"]
     codenames += ["view_withdrawal", "change_withdrawal", "view_order"]
     for codename in codenames:

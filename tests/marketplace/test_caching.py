@@ -38,6 +38,12 @@ PAGES = {
     "buyer_requests:detail": lambda w: {"pk": w.carol_request.pk},
     "orders:checkout": lambda w: {"gig_id": w.gig.pk},
     "messaging:start": lambda w: {"username": w.sergey.username},
+    "legal:terms": lambda w: {},
+    "legal:privacy": lambda w: {},
+    "legal:consent": lambda w: {},
+    "legal:terms_version": lambda w: {"version": 1},
+    "legal:privacy_version": lambda w: {"version": 1},
+    "legal:consent_version": lambda w: {"version": 1},
     # Each person's own pages: the same address, their own data.
     "accounts:settings": lambda w: {},
     "gigs:saved": lambda w: {},
@@ -56,6 +62,7 @@ PAGES = {
     "escrow:top_up": lambda w: {},
     "escrow:withdraw": lambda w: {},
     "escrow:payout_methods": lambda w: {},
+    "legal:accept": lambda w: {},
     "account_login": lambda w: {},
     "account_signup": lambda w: {},
     "account_inactive": lambda w: {},
@@ -234,7 +241,8 @@ def test_alices_own_pages_show_nothing_to_anyone_else(world, name):
 
 
 VISITOR_PAGES = ["home", "gigs:catalog", "gigs:suggest", "gigs:recent", "gigs:section", "gigs:category",
-                 "gigs:detail", "reviews:gig", "reviews:profile", "accounts:profile"]  # fmt: skip
+                 "gigs:detail", "reviews:gig", "reviews:profile", "accounts:profile", "legal:terms", "legal:privacy",
+                 "legal:consent", "legal:terms_version"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", VISITOR_PAGES)

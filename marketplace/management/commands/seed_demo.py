@@ -14,6 +14,8 @@ from accounts.services import profile_ensure
 from gigs import services as gig_services
 from gigs.demo_data import DEMO_GIGS, DEMO_SELLERS
 from gigs.models import Category, Gig
+from legal.models import LegalAcceptance
+from legal.services import legal_accept_current
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -214,6 +216,8 @@ class Command(BaseCommand):
             # get_or_create and update: update_or_create's FOR UPDATE breaks the lock rule (README, "Lock order").
             address, _ = EmailAddress.objects.get_or_create(user=user, email=email)
             EmailAddress.objects.filter(pk=address.pk).update(verified=True, primary=True)
+            # The demo people have accepted the current terms, as they would have at sign-up.
+            legal_accept_current(user=user, ip=None, source=LegalAcceptance.Source.SIGNUP)
             profile = profile_ensure(user=user)
             profile.display_name = name
             profile.headline = headline
