@@ -40,5 +40,6 @@ urlpatterns += i18n_patterns(
     path("", include("buyer_requests.urls")),
     path("", include("orders.urls")),
     path("", include("escrow.urls")),
+    path("", include("notifications.urls")),
     prefix_default_language=False,
 )
