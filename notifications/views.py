@@ -53,7 +53,8 @@ def notifications_read_all_view(request):
 def notification_settings_view(request):
     off = selectors.email_off(user=request.user)
     initial = {"email_on": [kind.value for kind in services.EMAIL_KINDS if kind.value not in off]}
-    form = EmailPreferenceForm(request.POST or None, initial=initial)
+    # Not `request.POST or None`: with every box unchecked the POST is empty, and still a choice.
+    form = EmailPreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.notification_preference_set(user=request.user, email_off=form.email_off())
         messages.success(request, _("Your email settings are saved."))
