@@ -75,7 +75,8 @@ def test_auto_completion_and_a_dispute_decision_tell_both_sides(gig, buyer):  # 
         order_id=disputed.pk, actor=StaffFactory(), outcome=Dispute.Outcome.REFUND, decision="The brief was not met."
     )
     for person in (buyer, gig.seller):
-        assert Notification.objects.filter(recipient=person, kind=N.DISPUTE_RESOLVED, params__order=disputed.pk).exists()
+        decided = Notification.objects.filter(recipient=person, kind=N.DISPUTE_RESOLVED, params__order=disputed.pk)
+        assert decided.exists()
 
 
 def test_cancellations_reach_the_other_side_and_an_unpaid_order_only_its_buyer(gig, buyer):  # noqa: F811
@@ -168,17 +169,17 @@ def test_a_withdrawal_paid_or_rejected_is_emailed(django_capture_on_commit_callb
 def test_an_email_turned_off_is_not_sent_and_the_notification_stays(django_capture_on_commit_callbacks):
     seller = SellerFactory()
     services.notification_preference_set(user=seller, email_off=[N.GIG_REJECTED, N.ORDER_NEW])
-    gig = GigFactory(seller=seller, status=Gig.Status.PENDING, published_at=None)
+    pending = GigFactory(seller=seller, status=Gig.Status.PENDING, published_at=None)
     with django_capture_on_commit_callbacks(execute=True):
-        gig_services.gig_reject(gig_id=gig.pk, actor=StaffFactory(), reason="Blurry images")
+        gig_services.gig_reject(gig_id=pending.pk, actor=StaffFactory(), reason="Blurry images")
     assert mail.outbox == []
     assert Notification.objects.get(recipient=seller).email_pending is False
 
     # The orders' own emails ask the same preference: no "new order" email, the rest still come.
-    gig = GigFactory(seller=seller)
+    active_gig = GigFactory(seller=seller)
     client = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        order = flow.delivered(gig, client)
+        order = flow.delivered(active_gig, client)
     assert [m.to for m in mail.outbox] == [[client.email]]  # the delivery, to the buyer
     assert Notification.objects.filter(recipient=seller, kind=N.ORDER_NEW, params__order=order.pk).exists()
 
@@ -195,8 +196,8 @@ def test_a_request_email_turned_off(django_capture_on_commit_callbacks):
 
 def test_the_email_goes_once_and_the_sweep_sends_what_the_broker_lost():
     seller = SellerFactory()
-    gig = GigFactory(seller=seller, status=Gig.Status.PENDING, published_at=None)
-    gig_services.gig_approve(gig_id=gig.pk, actor=StaffFactory())  # on-commit never ran: the broker "lost" it
+    pending = GigFactory(seller=seller, status=Gig.Status.PENDING, published_at=None)
+    gig_services.gig_approve(gig_id=pending.pk, actor=StaffFactory())  # on-commit never ran: the broker "lost" it
     notification = Notification.objects.get(recipient=seller)
     assert notification.email_pending is True and mail.outbox == []
     assert emails.notifications_email_due() == 0  # the task gets a minute first
@@ -207,11 +208,11 @@ def test_the_email_goes_once_and_the_sweep_sends_what_the_broker_lost():
 
 def test_texts_in_both_languages_and_a_row_that_does_not_fit_its_text():
     person = UserFactory()
-    gig = services.notification_add(recipient=person, kind=N.GIG_APPROVED, params={"title": "Logo"})
-    assert text_of(gig, "ru") == "Ваша услуга «Logo» одобрена и опубликована"
-    assert text_of(gig, "en") == "Your gig “Logo” is approved and published"
-    paid = services.notification_add(recipient=person, kind=N.WITHDRAWAL_PAID,
-                                     params={"amount": "12500.50", "currency": "RUB", "destination": "•• 42"})  # fmt: skip
+    approved = services.notification_add(recipient=person, kind=N.GIG_APPROVED, params={"title": "Logo"})
+    assert text_of(approved, "ru") == "Ваша услуга «Logo» одобрена и опубликована"
+    assert text_of(approved, "en") == "Your gig “Logo” is approved and published"
+    amount = {"amount": "12500.50", "currency": "RUB", "destination": "•• 42"}
+    paid = services.notification_add(recipient=person, kind=N.WITHDRAWAL_PAID, params=amount)
     assert text_of(paid, "ru") == "Вывод 12\u00a0500,50\u00a0₽ на •• 42 отправлен"
     broken = services.notification_add(recipient=person, kind=N.ORDER_CANCELLATION, params={"event": "unknown"})
     assert text_of(broken, "en") == "Cancellations" and text_of(broken, "ru") == "Отмены"

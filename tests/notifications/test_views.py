@@ -3,7 +3,6 @@ its owner only."""
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 
 from gigs import services as gig_services
 from gigs.models import Gig
@@ -132,9 +131,9 @@ def test_email_settings_turn_one_kind_off(client, django_capture_on_commit_callb
     page = client.get("/settings/notifications/").content.decode()
     assert page.count(" checked") == len(services.EMAIL_KINDS) - 1
 
-    gig = GigFactory(seller=seller, status=Gig.Status.PENDING, published_at=None)
+    pending = GigFactory(seller=seller, status=Gig.Status.PENDING, published_at=None)
     with django_capture_on_commit_callbacks(execute=True):
-        gig_services.gig_reject(gig_id=gig.pk, actor=StaffFactory(), reason="Blurry")
+        gig_services.gig_reject(gig_id=pending.pk, actor=StaffFactory(), reason="Blurry")
     assert mail.outbox == []
     assert Notification.objects.filter(recipient=seller, kind=N.GIG_REJECTED).exists()
 
