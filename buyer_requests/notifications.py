@@ -1,5 +1,9 @@
 """Emails about requests and offers, in each recipient's language.
 
+Event notifications: a `RequestEvent` with a recipient is an in-site notification, written
+in the event's transaction (`request_event_record`), and an email, unless the recipient
+turned that kind's email off.
+
 Event emails: a `RequestEvent` with a recipient is emailed once: the task and the sweep
 both lock the event row (SKIP LOCKED) and set `notified_at`; when the broker was down at
 commit time, the sweep sends it a minute later.
@@ -20,10 +24,26 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notifications.models import Notification
+from notifications.selectors import email_wanted
+from notifications.services import notification_add
+
 from . import conf, selectors
 from .models import RequestAlertDigest, RequestEvent
 
 K = RequestEvent.Kind
+N = Notification.Kind
+
+# Which notification (and which email preference) each request event is.
+NOTIFICATION_KINDS = {
+    K.APPROVED: N.REQUEST_STATUS,
+    K.REJECTED: N.REQUEST_STATUS,
+    K.EXPIRED: N.REQUEST_STATUS,
+    K.INVITED: N.INVITATION,
+    K.OFFER_SENT: N.OFFER_RECEIVED,
+    K.OFFER_ACCEPTED: N.OFFER_ANSWERED,
+    K.OFFER_DECLINED: N.OFFER_ANSWERED,
+}
 
 SUBJECTS = {
     K.APPROVED: gettext_lazy("Your request “%(title)s” is published"),
@@ -36,14 +56,31 @@ SUBJECTS = {
 }
 
 
-def _url(event: RequestEvent) -> str:
+def _target(event: RequestEvent) -> tuple[str, list]:
+    """The page an event leads to: its URL name and arguments."""
     if event.kind == K.OFFER_SENT:
-        path = reverse("buyer_requests:compare", args=[event.request_id])
-    elif event.kind == K.OFFER_ACCEPTED and event.offer is not None and event.offer.order_id:
-        path = reverse("orders:detail", args=[event.offer.order_id])
-    else:
-        path = reverse("buyer_requests:detail", args=[event.request_id])
-    return conf.site_url() + path
+        return "buyer_requests:compare", [event.request_id]
+    if event.kind == K.OFFER_ACCEPTED and event.offer is not None and event.offer.order_id:
+        return "orders:detail", [event.offer.order_id]
+    return "buyer_requests:detail", [event.request_id]
+
+
+def _url(event: RequestEvent) -> str:
+    name, args = _target(event)
+    return conf.site_url() + reverse(name, args=args)
+
+
+def request_event_record(event: RequestEvent) -> None:
+    """The recipient's in-site notification of an event, in the event's transaction."""
+    kind = NOTIFICATION_KINDS.get(event.kind)
+    if kind is None or event.recipient_id is None:
+        return
+    params = {"request": event.request_id, "title": event.request.title, "event": event.kind}
+    if event.kind == K.REJECTED and event.note:
+        params["reason"] = event.note
+    name, args = _target(event)
+    notification_add(recipient=event.recipient_id, kind=kind, params=params, url_name=name, url_args=args,
+                     actor=event.actor)  # fmt: skip
 
 
 def request_event_send(*, event_id: int) -> bool:
@@ -57,7 +94,8 @@ def request_event_send(*, event_id: int) -> bool:
         )
         if event is None:
             return False
-        if event.kind in SUBJECTS:
+        kind = NOTIFICATION_KINDS.get(event.kind)
+        if event.kind in SUBJECTS and (kind is None or email_wanted(user=event.recipient, kind=kind)):
             _send(event)
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])

@@ -38,6 +38,7 @@ from .models import (
     RequestEvent,
     RequestFile,
 )
+from .notifications import request_event_record
 
 S = BuyerRequest.Status
 OfferStatus = Offer.Status
@@ -131,6 +132,7 @@ def _event(
     if recipient is not None:
         from .tasks import request_event_notify
 
+        request_event_record(event)  # the recipient's notification centre
         enqueue_on_commit(request_event_notify, event.pk)
     return event
 

@@ -20,6 +20,8 @@ from marketplace.cache import redis_client
 from marketplace.errors import DomainError
 from marketplace.images import reencode_image
 from marketplace.jobs import enqueue_on_commit
+from notifications.models import Notification
+from notifications.services import notification_add
 
 from .category_data import CATEGORY_TREE
 from .models import (
@@ -395,18 +397,29 @@ def gig_submit(*, gig_id: int, seller: User) -> Gig:
 
 @transaction.atomic
 def gig_approve(*, gig_id: int, actor: User) -> Gig:
+    """Publish a gig on moderation; the freelancer is told (in the centre and by email)."""
     gig = Gig.objects.select_for_update(no_key=True).get(pk=gig_id)
-    return _transition(gig=gig, to=Status.ACTIVE, actor=actor, note="approved")
+    gig = _transition(gig=gig, to=Status.ACTIVE, actor=actor, note="approved")
+    notification_add(recipient=gig.seller_id, kind=Notification.Kind.GIG_APPROVED, actor=actor,
+                     params={"gig": gig.pk, "title": gig.title}, url_name="gigs:detail",
+                     url_args=[gig.pk, gig.slug])  # fmt: skip
+    return gig
 
 
 @transaction.atomic
 def gig_reject(*, gig_id: int, actor: User, reason: str) -> Gig:
+    """Send a gig back with the reason, which the freelancer reads in the centre, the email
+    and the editor."""
     reason = reason.strip()
     if not reason:
         raise GigError(_("Write the reason for the rejection: the freelancer will see it."))
     gig = Gig.objects.select_for_update(no_key=True).get(pk=gig_id)
     gig.rejection_reason = reason
-    return _transition(gig=gig, to=Status.REJECTED, actor=actor, note=reason)
+    gig = _transition(gig=gig, to=Status.REJECTED, actor=actor, note=reason)
+    notification_add(recipient=gig.seller_id, kind=Notification.Kind.GIG_REJECTED, actor=actor,
+                     params={"gig": gig.pk, "title": gig.title, "reason": reason}, url_name="gigs:edit",
+                     url_args=[gig.pk])  # fmt: skip
+    return gig
 
 
 @transaction.atomic

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "marketplace",
     "accounts",
+    "notifications",
     "gigs",
     "escrow",
     "orders",
@@ -539,6 +540,14 @@ CELERY_BEAT_SCHEDULE = {
     "escrow-reconcile": {
         "task": "escrow.tasks.ledger_reconcile",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "notifications-sweep": {
+        "task": "notifications.tasks.notifications_sweep",
+        "schedule": 60.0,
+    },
+    "notifications-delete-old": {
+        "task": "notifications.tasks.notifications_delete_old",
+        "schedule": crontab(hour=4, minute=30),
     },
     "clear-expired-sessions": {
         "task": "marketplace.tasks.clear_expired_sessions",

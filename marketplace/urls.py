@@ -41,5 +41,6 @@ urlpatterns += i18n_patterns(
     path("", include("orders.urls")),
     path("", include("escrow.urls")),
     path("", include("legal.urls")),
+    path("", include("notifications.urls")),
     prefix_default_language=False,
 )

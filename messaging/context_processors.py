@@ -5,8 +5,8 @@ from .selectors import header_counts
 
 
 def header_counts_context(request):
-    """The signed-in header's counters, `order_counts` (buying, selling) and
-    `messaging_unread`, counted in one query, and only if a template reads one of them."""
+    """The signed-in header's counters, `order_counts` (buying, selling), `messaging_unread`
+    and `notifications_unread`, counted in one query, and only if a template reads one of them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -14,5 +14,6 @@ def header_counts_context(request):
     return {
         "order_counts": SimpleLazyObject(lambda: {"buying": counts["buying"], "selling": counts["selling"]}),
         "messaging_unread": SimpleLazyObject(lambda: counts["unread"]),
+        "notifications_unread": SimpleLazyObject(lambda: counts["notifications"]),
         "badge_poll_seconds": conf.badge_poll_seconds(),
     }

@@ -326,17 +326,19 @@ _UNREAD_TOTAL_SQL = """
 
 def header_counts(*, user: User) -> dict[str, int]:
     """Everything the signed-in header counts, in one round trip: the orders waiting for the
-    person (`orders.selectors.orders_header_counts`) and their unread messages (`unread_total`).
-    Every signed-in page asks; each round trip to the database cost 0.8 ms on the benchmark's
-    machine."""
+    person (`orders.selectors.orders_header_counts`), their unread messages (`unread_total`)
+    and their unread notifications (`notifications.selectors.unread_count`). Every signed-in
+    page asks; each round trip to the database cost 0.8 ms on the benchmark's machine."""
+    from notifications.selectors import unread_count_sql
     from orders.selectors import orders_header_counts_sql
 
     orders_sql, orders_params = orders_header_counts_sql(user=user)
-    sql = f"SELECT counts.buying, counts.selling, ({_UNREAD_TOTAL_SQL}) FROM ({orders_sql}) counts"  # noqa: S608 - our own statements
+    bell_sql, bell_params = unread_count_sql(user=user)
+    sql = f"SELECT counts.buying, counts.selling, ({_UNREAD_TOTAL_SQL}), ({bell_sql}) FROM ({orders_sql}) counts"  # noqa: S608 - our own statements
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk, UNREAD_COUNTED_UP_TO, *orders_params])
-        buying, selling, unread = cursor.fetchone()
-    return {"buying": int(buying or 0), "selling": int(selling or 0), "unread": int(unread)}
+        cursor.execute(sql, [user.pk, user.pk, UNREAD_COUNTED_UP_TO, *bell_params, *orders_params])
+        buying, selling, unread, bell = cursor.fetchone()
+    return {"buying": int(buying or 0), "selling": int(selling or 0), "unread": int(unread), "notifications": int(bell)}
 
 
 def unread_total(*, user: User) -> int:

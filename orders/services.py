@@ -35,7 +35,7 @@ from marketplace.uploads import check_uploads, clean_filename
 from . import stats as order_stats
 from .events import order_event_dispatch
 from .models import Delivery, Dispute, Order, OrderEvent, OrderFile, RequirementAnswer
-from .notifications import SILENT
+from .notifications import SILENT, order_event_record
 from .pricing import orderable_gig, quote, split_seller_part
 
 S = Order.Status
@@ -129,6 +129,7 @@ def _event(order: Order, *, actor: User | None, kind: str, from_status: str = ""
         order=order, actor=actor, kind=kind, from_status=from_status, to_status=to_status or order.status, note=note,
         notified_at=timezone.now() if silent else None,
     )  # fmt: skip
+    order_event_record(event)  # the parties' notification centres
     order_event_dispatch(order=order, event=event)  # e.g. the system line in the order's message thread
     if not silent:
         from .tasks import order_event_notify

@@ -18,6 +18,8 @@ from gigs.signals import gig_fragments_forget
 from marketplace.dbretry import retry_on_conflict
 from marketplace.errors import DomainError
 from messaging.selectors import first_response_minutes
+from notifications.models import Notification
+from notifications.services import notification_add
 from orders import stats as order_stats
 from orders.models import Order
 
@@ -88,6 +90,11 @@ def review_submit(*, order_id: int, author: User, data: ReviewData) -> Review:
         both = list(Review.objects.filter(order=order, visible_at__isnull=True))
         if len(both) == 2:
             _reveal(order, both)
+        else:
+            # Double-blind: the other side learns that a review is in, never what it says.
+            notification_add(recipient=review.subject_id, kind=Notification.Kind.REVIEW_LEFT, actor=author,
+                             params={"order": order.pk, "title": order.gig_title}, url_name="orders:detail",
+                             url_args=[order.pk])  # fmt: skip
     return review
 
 
@@ -178,6 +185,9 @@ def _reveal(order: Order, reviews: list[Review]) -> None:
     Review.objects.filter(pk__in=[r.pk for r in reviews]).update(visible_at=now)
     for review in reviews:
         review.visible_at = now
+        notification_add(recipient=review.subject_id, kind=Notification.Kind.REVIEW_PUBLISHED, actor=review.author_id,
+                         params={"order": order.pk, "title": order.gig_title}, url_name="orders:detail",
+                         url_args=[order.pk])  # fmt: skip
     _refresh_aggregates(order)
 
 

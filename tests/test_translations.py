@@ -52,7 +52,8 @@ def test_catalog_holds_every_string_in_the_code(tmp_path):
 
 # --- text built at import time -------------------------------------------------------------
 
-APPS = ("marketplace", "accounts", "gigs", "orders", "escrow", "reviews", "messaging", "buyer_requests", "legal")
+APPS = ("marketplace", "accounts", "notifications", "gigs", "orders", "escrow", "reviews", "messaging",
+        "buyer_requests", "legal")  # fmt: skip
 GETTEXT_EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
 GETTEXT_ANY = GETTEXT_EAGER | {"gettext_lazy", "ngettext_lazy", "pgettext_lazy", "npgettext_lazy"}
 

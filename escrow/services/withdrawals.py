@@ -10,6 +10,8 @@ from moneyed import Money
 
 from accounts.models import User
 from marketplace.dbretry import retry_on_conflict
+from notifications.models import Notification
+from notifications.services import notification_add
 
 from .. import conf
 from ..destinations import parse_destination
@@ -177,4 +179,25 @@ def _decide(*, withdrawal_id: int, actor: User, status: str, reason: str) -> Wit
         withdrawal.decided_at = timezone.now()
         withdrawal.decision_journal = journal
         withdrawal.save(update_fields=["status", "reason", "decided_by", "decided_at", "decision_journal"])
+        _notify_decision(withdrawal)
     return withdrawal
+
+
+def _notify_decision(withdrawal: Withdrawal) -> None:
+    # The wallet promises "we will let you know when it is sent": the centre and an email.
+    paid = withdrawal.status == Withdrawal.Status.PAID
+    params = {
+        "withdrawal": withdrawal.pk,
+        "amount": str(withdrawal.amount.amount),
+        "currency": withdrawal.amount.currency.code,
+        "destination": withdrawal.payout_method.masked if paid else "",  # the kind's name would be in staff's language
+    }
+    if not paid:
+        params["reason"] = withdrawal.reason
+    notification_add(
+        recipient=withdrawal.user_id,
+        kind=Notification.Kind.WITHDRAWAL_PAID if paid else Notification.Kind.WITHDRAWAL_REJECTED,
+        params=params,
+        url_name="escrow:wallet",
+        actor=withdrawal.decided_by,
+    )

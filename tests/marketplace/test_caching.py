@@ -63,6 +63,8 @@ PAGES = {
     "escrow:withdraw": lambda w: {},
     "escrow:payout_methods": lambda w: {},
     "legal:accept": lambda w: {},
+    "notifications:list": lambda w: {},
+    "notifications:settings": lambda w: {},
     "account_login": lambda w: {},
     "account_signup": lambda w: {},
     "account_inactive": lambda w: {},
@@ -89,6 +91,7 @@ ALICES = {
     "buyer_requests:edit": lambda w: {"pk": w.alice_request.pk},
     "buyer_requests:compare": lambda w: {"pk": w.alice_request.pk},
     "gigs:edit": lambda w: {"gig_id": w.alice_gig.pk},
+    "notifications:open": lambda w: {"pk": w.alice.notifications.latest("id").pk},
 }
 # Not pages another person could read, and why.
 NOT_PAGES = {
@@ -121,6 +124,7 @@ NOT_PAGES = {
     "escrow:sandbox_checkout": "the payer's own payment (tests/escrow)",
     "escrow:payment_return": "the payer's own payment (tests/escrow)",
     "escrow:webhook": "POST from the provider",
+    "notifications:read_all": "POST",
 }
 
 

@@ -279,6 +279,7 @@ def test_too_long_message(buyer, seller):
 
 
 def test_the_headers_counters_come_in_one_query_and_agree_with_each_counter(django_assert_num_queries, seller, buyer):
+    from notifications.selectors import unread_count
     from orders.selectors import orders_header_counts
     from tests.factories import GigFactory
     from tests.orders import flow
@@ -288,5 +289,9 @@ def test_the_headers_counters_come_in_one_query_and_agree_with_each_counter(djan
     for person in (buyer, seller):
         with django_assert_num_queries(1):
             counts = selectors.header_counts(user=person)
-        assert counts == {**orders_header_counts(user=person), "unread": selectors.unread_total(user=person)}
+        assert counts == {
+            **orders_header_counts(user=person),
+            "unread": selectors.unread_total(user=person),
+            "notifications": unread_count(user=person),
+        }
     assert selectors.header_counts(user=buyer)["buying"] == 1 and selectors.header_counts(user=buyer)["unread"] >= 1

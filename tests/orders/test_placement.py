@@ -24,8 +24,9 @@ S = Order.Status
 # savepoint here, a BEGIN/COMMIT in production), the session and the user included.
 # Before the placement path was trimmed: checkout 15, pay 38.
 CHECKOUT_QUERIES = 10  # session, user, gig, packages, questions, turnover, order, event (+ savepoint pair)
-PAY_QUERIES = 20  # session, user, order lock, escrow account, locks, key, journal, transfer, balances,
-# order, event, and the new thread: savepoint, lookup, conversation, line, participants, last line
+PAY_QUERIES = 21  # session, user, order lock, escrow account, locks, key, journal, transfer, balances,
+# order, event, the seller's notification, and the new thread: savepoint, lookup, conversation, line,
+# participants, last line
 
 
 def _checkout(client, gig, **data):
