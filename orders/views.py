@@ -228,6 +228,12 @@ def _detail_with_errors(request, order, **forms):
     return _render_detail(request, order, status=400, **forms)
 
 
+def order_page_with_errors(request, order: Order, **forms):
+    """The order page after another app's form on it failed (the review): shown again as
+    typed, with its errors, instead of a redirect that loses the text."""
+    return _detail_with_errors(request, order, **forms)
+
+
 @login_required
 def order_file_view(request, order_id, file_id):
     item = selectors.order_file_get_for_party(user=request.user, order_id=order_id, file_id=file_id)
