@@ -6,7 +6,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from marketplace.lazytext import lazy_interpolate
 
-from .models import TIME_ZONE_CHOICES
+from .timezones import time_zone_choices
 
 
 class CommaListField(forms.CharField):
@@ -64,8 +64,9 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Separate with commas: Russian, English"),
     )
-    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    # Callables: the lists are built in the language of the page that shows them.
+    country = LazyTypedChoiceField(label=_("Country"), choices=lambda: [("", "—"), *countries], required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
     avatar = forms.FileField(
         label=_("Avatar"),
         required=False,

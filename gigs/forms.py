@@ -55,6 +55,18 @@ class CatalogFilterForm(forms.Form):
         ],
     )
 
+    prices_swapped = False
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("price_min"), data.get("price_max")
+        # "From 3000 to 500" is read as 500 to 3000 (and the results say so), never as an
+        # empty page that nobody can explain.
+        if low is not None and high is not None and low > high:
+            data["price_min"], data["price_max"] = high, low
+            self.prices_swapped = True
+        return data
+
     @classmethod
     def params_of(cls, query_dict) -> dict:
         """`cleaned_or_defaults` of these parameters, kept in the process per query string:
@@ -65,7 +77,7 @@ class CatalogFilterForm(forms.Form):
         query = filters.urlencode()
         if len(query) > 2000:  # no catalog link is this long: not worth keeping
             return dict(cls(query_dict).cleaned_or_defaults())
-        key = "gigs:catalog-params:v2:" + hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+        key = "gigs:catalog-params:v3:" + hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
         params = caches["local"].get(key)
         if params is None:
             params = cls(query_dict).cleaned_or_defaults()
@@ -79,7 +91,21 @@ class CatalogFilterForm(forms.Form):
         data["q"] = " ".join((data.get("q") or "").split())
         data["sort"] = data.get("sort") if data.get("sort") in SORTS else "relevance"
         data["level"] = data.get("level") or ""
+        data["prices_swapped"] = self.prices_swapped
         return data
+
+
+class PriceInput(forms.NumberInput):
+    """A price as people write it: a whole amount shows as "1500", not "1500.00" (typed
+    values, such as "1500.00" after an error elsewhere, are shown as typed)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        return super().format_value(value)
 
 
 def _category_choices():
@@ -124,7 +150,7 @@ class PackageForm(forms.Form):
     description = forms.CharField(
         label=_("What is included"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, required=False)
+    price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, required=False, widget=PriceInput)
     delivery_days = forms.IntegerField(label=_("Delivery, days"), min_value=1, max_value=90, required=False)
     revisions = forms.IntegerField(label=_("Revisions"), min_value=0, max_value=20, required=False)
 
@@ -175,7 +201,9 @@ PackageFormSet = formset_factory(
 
 class ExtraForm(forms.Form):
     title = forms.CharField(label=_("Extra"), max_length=80, required=False)
-    price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, min_value=1, required=False)
+    price = forms.DecimalField(
+        label=_("Price"), max_digits=12, decimal_places=2, min_value=1, required=False, widget=PriceInput
+    )
     extra_days = forms.IntegerField(label=_("Extra days"), min_value=0, max_value=60, required=False)
     urgent_days = forms.IntegerField(
         label=_("Urgent: delivery in, days"),

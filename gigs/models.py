@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
@@ -163,6 +163,18 @@ class GigPackage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gig_id}: {self.name}"
+
+    @property
+    def name_is_tier(self) -> bool:
+        """The seller named the package after its tier ("Эконом", "Economy"): the card then
+        shows the name alone, not "ЭКОНОМ" over "Эконом"."""
+        name = self.name.strip().casefold()
+        tier = self.Tier(self.tier)
+        labels = set()
+        for code, _name in settings.LANGUAGES:
+            with override(code):
+                labels.add(str(tier.label).casefold())
+        return name in labels
 
 
 class GigExtra(models.Model):

@@ -50,6 +50,7 @@ def catalog_view(request, section_slug=None, category_slug=None, show_count=True
     if section_slug:
         section, category = selectors.category_get(section_slug=section_slug, category_slug=category_slug)
     params = CatalogFilterForm.params_of(request.GET)
+    prices_swapped = params.pop("prices_swapped")
     # The form itself is shown only in the side panel, rendered when its cache misses.
     form = SimpleLazyObject(lambda: _bound_filter_form(request.GET))
     query = selectors.CatalogQuery(section=section, category=category, **params)
@@ -63,6 +64,7 @@ def catalog_view(request, section_slug=None, category_slug=None, show_count=True
         "count": selectors.catalog_count(query) if show_count else None,
         "favorite_ids": selectors.favorite_ids(user=request.user, gigs=page.gigs),
         "filtered": any(params.get(k) for k in ("q", "price_min", "price_max", "days", "level", "rating")),
+        "prices_swapped": prices_swapped,
     }
     context["results_html"] = _results_html(request, context)
     if query.q and page.number == 1 and page.gigs and not page.fallback:
@@ -91,6 +93,11 @@ def suggest_view(request):
 def _bound_filter_form(data) -> CatalogFilterForm:
     form = CatalogFilterForm(data)
     form.is_valid()
+    if form.prices_swapped:  # the fields show the bounds the results use
+        data = data.copy()
+        data["price_min"], data["price_max"] = data["price_max"], data["price_min"]
+        form = CatalogFilterForm(data)
+        form.is_valid()
     return form
 
 
@@ -323,6 +330,7 @@ def gig_editor_view(request, gig_id=None):
     gig = selectors.gig_get_own(gig_id=gig_id, seller=request.user) if gig_id else None
     images = list(gig.images.all()) if gig else []
     image_ids = [image.pk for image in images]
+    chosen_cover, chosen_deletes, images_not_saved = None, set(), 0
     if request.method == "POST":
         basics = GigBasicsForm(request.POST)
         formsets = _editor_formsets(request.POST, gig)
@@ -350,6 +358,10 @@ def gig_editor_view(request, gig_id=None):
                 else:
                     messages.success(request, _("The draft is saved."))
                 return redirect("gigs:edit", gig_id=saved.pk)
+        # Shown again as chosen; the new files themselves cannot be (see the template).
+        images_not_saved = len([f for f in request.FILES.getlist("new_images") if f])
+        chosen_cover = _int_or_none(request.POST.get("cover"))
+        chosen_deletes = {i for i in map(_int_or_none, request.POST.getlist("delete_images")) if i is not None}
     else:
         if gig:
             initial = {"title": gig.title, "category": gig.category_id, "description": gig.description,
@@ -362,8 +374,21 @@ def gig_editor_view(request, gig_id=None):
     return render(
         request,
         "gigs/editor.html",
-        {"gig": gig, "basics": basics, "images_form": images_form, "images": images, **formsets},
+        {
+            "gig": gig,
+            "basics": basics,
+            "images_form": images_form,
+            "images": images,
+            "chosen_cover": chosen_cover,
+            "chosen_deletes": chosen_deletes,
+            "images_not_saved": images_not_saved,
+            **formsets,
+        },
     )
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 # Lazy: the message is put in the language of the request that shows it, not of the import.

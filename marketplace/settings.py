@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sites",
     "djmoney",
+    "django_countries",  # for its translations: country names in the page's language
     "csp",
     "allauth",
     "allauth.account",

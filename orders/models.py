@@ -253,6 +253,14 @@ def private_upload_to(instance, filename: str) -> str:
     return f"private/orders/{uuid.uuid4().hex}.{suffix.lower() or 'bin'}"
 
 
+def private_thumbnail_upload_to(instance, filename: str) -> str:
+    return f"private/orders/thumbs/{uuid.uuid4().hex}.jpg"
+
+
+# Delivered files with these endings get a thumbnail on the order page (if Pillow reads them).
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif"})
+
+
 class OrderFile(models.Model):
     """A file attached to an order: a requirement answer, a delivery or dispute evidence."""
 
@@ -262,10 +270,17 @@ class OrderFile(models.Model):
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     delivery = models.ForeignKey("Delivery", on_delete=models.CASCADE, null=True, blank=True, related_name="files")
+    # A re-encoded JPEG preview of a delivered image, private like the file and served by the
+    # same access check; the file itself stays exactly as the seller uploaded it.
+    thumbnail = models.FileField(upload_to=private_thumbnail_upload_to, storage=private_storage, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def looks_like_image(self) -> bool:
+        return "." in self.name and self.name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS
 
 
 class RequirementAnswer(models.Model):

@@ -28,6 +28,7 @@ from gigs.models import Gig
 from gigs.ranking import gig_scores_refresh
 from marketplace.dbretry import BusyError, retry_on_conflict
 from marketplace.errors import DomainError
+from marketplace.images import ImageRejected, reencode_image
 from marketplace.jobs import enqueue_on_commit
 from marketplace.money import round_money
 from marketplace.uploads import check_uploads, clean_filename
@@ -147,7 +148,42 @@ def _store_files(order: Order, user: User, files: list[UploadedFile], delivery: 
         item.file.save(item.name, upload, save=False)
         item.save()
         stored.append(item)
+        if delivery is not None and item.looks_like_image:
+            enqueue_on_commit(_thumbnail_task(), item.pk)
     return stored
+
+
+def _thumbnail_task():
+    from .tasks import order_file_thumbnail
+
+    return order_file_thumbnail
+
+
+THUMBNAIL_SIDE = 480  # shown at up to 240 px wide, sharp on a 2x screen
+THUMBNAIL_MAX_PIXELS = 40_000_000  # a bigger picture stays a download without a preview
+
+
+def order_file_build_thumbnail(*, file_id: int) -> None:
+    """Make the preview of a delivered image; safe to run twice. A file Pillow cannot read
+    (a damaged image, a "logo.png" that is not one, too many pixels) simply gets none."""
+    item = OrderFile.objects.filter(pk=file_id).first()
+    if item is None or item.thumbnail or not item.looks_like_image:
+        return
+    try:
+        with item.file.open("rb") as handle:
+            content = reencode_image(
+                handle, max_bytes=settings.ORDER_FILE_MAX_BYTES, max_pixels=THUMBNAIL_MAX_PIXELS,
+                max_side=THUMBNAIL_SIDE,
+            )  # fmt: skip
+    except ImageRejected:
+        logger.info("Order file %s has no preview: not a readable image", file_id)
+        return
+    with transaction.atomic():
+        locked = OrderFile.objects.select_for_update(no_key=True).filter(pk=file_id).first()
+        if locked is None or locked.thumbnail:
+            return
+        locked.thumbnail.save(content.name, content, save=False)
+        locked.save(update_fields=["thumbnail"])
 
 
 def _check_files(files: list[UploadedFile]) -> None:

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from escrow.errors import InsufficientFundsError, PaymentError
 from escrow.selectors import wallet_balances
@@ -234,10 +234,27 @@ def _detail_with_errors(request, order, **forms):
     return _render_detail(request, order, status=400, **forms)
 
 
+def order_page_with_errors(request, order: Order, **forms):
+    """The order page after another app's form on it failed (the review): shown again as
+    typed, with its errors, instead of a redirect that loses the text."""
+    return _detail_with_errors(request, order, **forms)
+
+
 @login_required
 def order_file_view(request, order_id, file_id):
     item = selectors.order_file_get_for_party(user=request.user, order_id=order_id, file_id=file_id)
     return private_file_response(item.file, filename=item.name)
+
+
+@require_GET
+@login_required
+def order_file_thumbnail_view(request, order_id, file_id):
+    """A delivered image's preview: for the order's two parties only, like the file."""
+    item = selectors.order_file_get_for_party(user=request.user, order_id=order_id, file_id=file_id)
+    if not item.thumbnail:
+        raise Http404
+    stem = item.name.rsplit(".", 1)[0] or "preview"
+    return private_file_response(item.thumbnail, filename=f"{stem}.jpg", inline_image=True)
 
 
 @login_required

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-STARS = [(i, str(i)) for i in range(5, 0, -1)]
+# One to five, in this order: the star widget's arrows go right for more (they stay radios).
+STARS = [(i, str(i)) for i in range(1, 6)]
 
 
 def stars_field(label, required=True):
@@ -10,7 +11,7 @@ def stars_field(label, required=True):
         choices=STARS,
         coerce=int,
         required=required,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect(attrs={"class": "star-rating-input"}),
     )
 
 

@@ -11,6 +11,7 @@ from gigs.selectors import gig_get_public
 from marketplace.errors import DomainError
 from marketplace.redirects import redirect_back
 from orders.selectors import order_get_for_party
+from orders.views import order_page_with_errors
 
 from . import selectors, services
 from .forms import BuyerReviewForm, ReplyForm, ReviewFilterForm, SellerReviewForm
@@ -33,7 +34,7 @@ def review_submit_view(request, order_id):
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, _("Rate every line with stars and write a few words."))
-        return redirect("orders:detail", order_id=order.pk)
+        return order_page_with_errors(request, order, review_form=form)
     existing = Review.objects.filter(order=order, author=request.user).first()
     try:
         if existing is None:

@@ -196,3 +196,29 @@ def test_dates_inside_russian_sentences(client):
     with translation.override("ru"):
         detail = client.get(reverse("buyer_requests:detail", args=[buyer_request.pk])).content.decode()
     assert "На сайте с декабря 2026" in detail
+
+
+def test_russian_text_quotes_with_guillemets():
+    """«Ёлочки» in Russian: a straight or English curly double quote outside an HTML tag (where
+    it delimits an attribute) is a quotation mark in the wrong style."""
+    import re
+
+    wrong = []
+    for message in _catalog(RU_PO):
+        if not message.id:
+            continue
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            outside_tags = re.sub(r"<[^<>]*>", "", text)
+            if re.search(r'["“”„]', outside_tags):
+                wrong.append(text)
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("msgid", "context", "button"),
+    [("Accept the work", "button", "Принять работу"), ("Message", "button", "Написать"),
+     ("Withdraw", "offer button", "Отозвать")],
+)  # fmt: skip
+def test_russian_buttons_say_what_they_do_in_the_infinitive(msgid, context, button):
+    with translation.override("ru"):
+        assert translation.pgettext(context, msgid) == button

@@ -41,6 +41,13 @@ def render_description(text: str) -> str:
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes={}, link_rel=None))  # noqa: S308 - sanitized
 
 
+@register.filter
+def shows_tiers(packages) -> bool:
+    """Whether the package cards show their tier ("ЭКОНОМ") over the name: not when a name
+    is already its tier ("Эконом"), and then on no card, so the cards stay alike."""
+    return not any(package.name_is_tier for package in packages)
+
+
 @register.simple_tag
 def category_menu() -> str:
     """The header's category menu, rendered from the cached tree with nothing of the page in

@@ -19,7 +19,9 @@ def profile_reviews(person, limit=5):
 
 
 @register.simple_tag
-def order_review_state(order, user):
+def order_review_state(order, user, bound_form=None):
+    """What the order page's review box shows; `bound_form` is a review form that failed
+    (shown again with its errors and what was typed)."""
     state = selectors.reviews_for_order(order=order, user=user)
     role = order.party_role(user)
     mine = state["mine"]
@@ -30,7 +32,7 @@ def order_review_state(order, user):
         initial = {"rating": mine.rating, "communication": mine.communication, "quality": mine.quality,
                    "on_time": mine.on_time, "text": mine.text}  # fmt: skip
     form_class = BuyerReviewForm if role == "buyer" else SellerReviewForm
-    state["form"] = form_class(initial=initial)
+    state["form"] = bound_form if isinstance(bound_form, form_class) else form_class(initial=initial)
     state["reply_form"] = ReplyForm()
     state["window_closes_at"] = services.window_closes_at(order) if order.completed_at else None
     return state

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import SellerLevel
 from gigs.models import Gig
@@ -155,3 +156,22 @@ def test_search_ranks_title_matches_above_description_matches(client):
     GigFactory(title="Banner for a shop", description="Also a logo if you want." + "." * 90, orders_count=100)
     GigFactory(title="Logo for a shop", description="Clean vector work." + "." * 90, orders_count=0)
     assert titles(client.get(reverse("gigs:catalog"), {"q": "logo"}))[0] == "Logo for a shop"
+
+
+def _ru(name, *args) -> str:
+    """The Russian page's address (reverse() inside the tests' English override gives /en/...)."""
+    with translation.override("ru"):
+        return reverse(name, args=args)
+
+
+def test_price_bounds_given_the_wrong_way_round_are_swapped_and_said_so(client, shelf):
+    response = client.get(_ru("gigs:catalog"), {"price_min": "5000", "price_max": "1000"})
+    assert set(titles(response)) == {"Fast logo"}  # 1000-5000, not an empty page
+    page = response.content.decode()
+    assert "Показаны цены от 1\u00a0000\u00a0₽ до 5\u00a0000\u00a0₽" in page
+    panel = page.split('name="price_min"', 1)[1]
+    assert panel.split(">", 1)[0].count('value="1000"') == 1  # the fields show the bounds used
+    # The right way round: no note.
+    plain = client.get(_ru("gigs:catalog"), {"price_min": "1000", "price_max": "5000"}).content.decode()
+    assert set(titles(client.get(_ru("gigs:catalog"), {"price_min": "1000", "price_max": "5000"}))) == {"Fast logo"}
+    assert "Показаны цены от" not in plain

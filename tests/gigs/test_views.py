@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from gigs import services
 from gigs.models import Gig
-from tests.factories import CategoryFactory, GigFactory, SellerFactory, UserFactory
+from tests.factories import CategoryFactory, GigFactory, SellerFactory, UserFactory, rub
 from tests.gigs.editor import editor_post
 from tests.images import decompression_bomb_png, image_bytes, upload
 
@@ -195,3 +196,76 @@ def test_description_lists_work_without_an_empty_line(client):
     gig = GigFactory(description="How I work:\n- brief\n- sketches\n\nDone." + "." * 80)
     page = client.get(reverse("gigs:detail", args=[gig.pk, gig.slug])).content.decode()
     assert "<li>brief</li>" in page and "<li>sketches</li>" in page
+
+
+def _ru(name, *args) -> str:
+    """The Russian page's address (reverse() inside the tests' English override gives /en/...)."""
+    with translation.override("ru"):
+        return reverse(name, args=args)
+
+
+def test_editor_shows_whole_prices_without_kopecks_and_still_accepts_them(seller_client, seller):
+    gig = GigFactory(seller=seller, status=Gig.Status.DRAFT, packages=[(1500, 3, 1)])
+    gig.extras.create(title="Срочно", price=rub(700.5), extra_days=0)
+    page = seller_client.get(_ru("gigs:edit", gig.pk)).content.decode()
+    assert 'name="pkg-0-price" value="1500"' in page
+    assert 'name="extra-0-price" value="700.50"' in page  # kopecks stay when there are some
+    data = editor_post(gig.category_id, save="1")
+    data["pkg-0-price"], data["pkg-1-price"] = "1500.00", "3500"
+    assert seller_client.post(_ru("gigs:edit", gig.pk), data).status_code == 302
+    assert gig.packages.get(tier=1).price == rub(1500)
+
+
+def test_editor_says_chosen_images_were_not_saved_and_keeps_the_typed_text(seller_client, seller):
+    gig = GigFactory(seller=seller, status=Gig.Status.DRAFT)
+    first = gig.images.create(image=upload(image_bytes(), "a.png"), position=0)
+    second = gig.images.create(image=upload(image_bytes(), "b.png"), position=1)
+    data = editor_post(gig.category_id, title="Новое название услуги", cover=str(second.pk), save="1")
+    data["pkg-0-price"] = "12"  # below the minimum: the page comes back with an error
+    data["delete_images"] = [str(first.pk)]
+    data["new_images"] = [upload(image_bytes(), "c.png"), upload(image_bytes(), "d.png")]
+    response = seller_client.post(_ru("gigs:edit", gig.pk), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 выбранных изображения не сохранены" in page
+    assert 'value="Новое название услуги"' in page
+    assert f'value="{second.pk}" id="cover-{second.pk}" checked' in page
+    assert f'value="{first.pk}" id="del-{first.pk}" checked' in page
+    assert gig.images.count() == 2
+    # Without new files, no such warning.
+    data.pop("new_images")
+    assert "не сохранен" not in seller_client.post(_ru("gigs:edit", gig.pk), data).content.decode()
+
+
+def test_editor_requirement_rows_give_the_answer_type_and_required_their_own_room(seller_client):
+    page = seller_client.get(_ru("gigs:create")).content.decode()
+    row = page.split('id="step-questions"', 1)[1].split("</section>", 1)[0]
+    assert row.count('<div class="col-md-5">') >= 1 and "col-md-2" not in row
+
+
+def _package_cards(page: str) -> str:
+    return page.split('id="compare-title"', 1)[1].split("</section>", 1)[0]
+
+
+def test_package_cards_show_a_name_that_repeats_the_tier_once(client):
+    gig = GigFactory(packages=[(1000, 3, 1), (2000, 5, 2)])
+    gig.packages.filter(tier=1).update(name="Эконом")
+    gig.packages.filter(tier=2).update(name="Premium")
+    cards = _package_cards(client.get(_ru("gigs:detail", gig.pk, gig.slug)).content.decode())
+    assert cards.count("Эконом") == 1
+    assert "Стандарт" not in cards and "Premium" in cards  # no card shows a tier then: the cards stay alike
+    cards = _package_cards(client.get(reverse("gigs:detail", args=[gig.pk, gig.slug])).content.decode())
+    assert "Economy" not in cards and cards.count("Эконом") == 1  # "Эконом" is the tier in either language
+    gig.packages.filter(tier=1).update(name="Мини")
+    gig.save()  # a new updated_at: the page's cached fragments are built anew
+    cards = _package_cards(client.get(_ru("gigs:detail", gig.pk, gig.slug)).content.decode())
+    assert "Эконом" in cards and "Стандарт" in cards and "Мини" in cards  # names of their own keep the tiers
+
+
+def test_more_from_the_seller_needs_no_declension(client):
+    gig = GigFactory()
+    GigFactory(seller=gig.seller)
+    gig.seller.profile.display_name = "Анна Соколова"
+    gig.seller.profile.save()
+    page = client.get(_ru("gigs:detail", gig.pk, gig.slug)).content.decode()
+    assert "Другие услуги: Анна Соколова" in page

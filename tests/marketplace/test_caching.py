@@ -119,6 +119,7 @@ NOT_PAGES = {
     "buyer_requests:offer_decline": "POST",
     "buyer_requests:invite": "POST",
     "orders:file": "a file, parties only (tests/orders)",
+    "orders:file_thumbnail": "a delivered image's preview, parties only (tests/orders)",
     "orders:action": "POST",
     "escrow:payout_method_remove": "POST",
     "escrow:sandbox_checkout": "the payer's own payment (tests/escrow)",

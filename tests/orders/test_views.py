@@ -1,3 +1,4 @@
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -5,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from moneyed import Money
 
 from escrow.selectors import escrow_balance, wallet_balances
@@ -194,3 +196,82 @@ def test_broker_down_accept_still_completes_and_the_sweep_sends_the_email(
     counts = orders_sweep(now=timezone.now() + timedelta(minutes=2))
     assert counts["notified"] >= 1
     assert any(m.to == [gig.seller.email] for m in mail.outbox)
+
+
+def _ru(name, *args) -> str:
+    """The Russian page's address (reverse() inside the tests' English override gives /en/...)."""
+    with translation.override("ru"):
+        return reverse(name, args=args)
+
+
+def _deliver_files(client, order, files):
+    client.force_login(order.seller)
+    response = client.post(_ru("orders:action", order.pk, "deliver"), {"message": "Готово", "files": files})
+    assert response.status_code == 302
+
+
+def test_delivered_images_get_private_thumbnails_for_the_parties_only(
+    client, gig, buyer, django_capture_on_commit_callbacks
+):
+    from tests.images import image_bytes
+
+    order = flow.in_progress(gig, buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver_files(client, order, [
+            SimpleUploadedFile("logo.png", image_bytes(size=(1600, 1200)), "image/png"),
+            SimpleUploadedFile("brief.pdf", b"%PDF-1.4", "application/pdf"),
+            SimpleUploadedFile("fake.png", b"not an image at all", "image/png"),
+        ])  # fmt: skip
+    files = {f.name: f for f in Order.objects.get(pk=order.pk).files.all()}
+    logo = files["logo.png"]
+    assert logo.thumbnail and not files["brief.pdf"].thumbnail and not files["fake.png"].thumbnail
+    assert Path(logo.thumbnail.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    thumb_url = _ru("orders:file_thumbnail", order.pk, logo.pk)
+    for party in (buyer, gig.seller):
+        client.force_login(party)
+        page = client.get(_ru("orders:detail", order.pk)).content.decode()
+        assert f'src="{thumb_url}"' in page
+        assert page.count('class="delivery-thumb"') == 1  # the PDF and the fake stay download chips
+        response = client.get(thumb_url)
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert response["Cache-Control"].startswith("private")
+        from PIL import Image
+
+        with Image.open(io.BytesIO(b"".join(response.streaming_content))) as preview:
+            assert max(preview.size) <= 480
+    client.force_login(UserFactory())  # a third person
+    assert client.get(thumb_url).status_code == 404
+    assert client.get(reverse("orders:file_thumbnail", args=[order.pk, files["brief.pdf"].pk])).status_code == 404
+    client.logout()
+    assert client.get(thumb_url).status_code == 302
+    # The file itself is kept as uploaded (a PNG stays a PNG).
+    assert logo.file.read().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("n", "spoken"), [(1, "1 заказ"), (2, "2 заказа"), (5, "5 заказов"), (21, "21 заказ")])
+def test_order_tabs_are_plural_nouns_with_the_count_read_in_the_right_form(n, spoken):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("ru"):
+        html = render_to_string("orders/_tab.html", {"key": "completed", "label": "Выполненные", "counts": {
+            "completed": n}, "tab": "active"})  # fmt: skip
+    assert f'aria-hidden="true">{n}</span>' in html
+    assert f'<span class="visually-hidden">, {spoken}</span>' in html
+
+
+def test_order_tab_labels_name_groups_not_a_status(client, gig, buyer):
+    flow.completed(gig, buyer)
+    client.force_login(buyer)
+    tabs = client.get(_ru("orders:purchases")).content.decode().split('class="nav nav-tabs', 1)[1]
+    tabs = tabs.split("</ul>", 1)[0]
+    for label in ("Активные", "На проверке", "Выполненные", "Отменённые", "В споре", "Неоплаченные"):
+        assert label in tabs
+    assert ">Выполнен <" not in tabs and "Не оплачен " not in tabs
+    assert "1 заказ</span>" in tabs
+
+
+def test_accept_button_is_an_infinitive(client, gig, buyer):
+    order = flow.delivered(gig, buyer)
+    client.force_login(buyer)
+    assert "Принять работу" in client.get(_ru("orders:detail", order.pk)).content.decode()

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -5,7 +6,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -332,3 +333,35 @@ def test_response_time_is_measured_from_messages(seller):
         Message.objects.filter(pk=first.pk).update(created_at=start)
         Message.objects.filter(pk=reply.pk).update(created_at=start + timedelta(minutes=delay))
     assert reputation_refresh_user(user_id=seller.pk).response_minutes == 60
+
+
+def _ru(name, *args) -> str:
+    """The Russian page's address (reverse() inside the tests' English override gives /en/...)."""
+    with translation.override("ru"):
+        return reverse(name, args=args)
+
+
+def test_review_form_is_star_radios_with_spoken_labels(client, gig, buyer):  # noqa: F811
+    order = flow.completed(gig, buyer)
+    client.force_login(buyer)
+    page = client.get(_ru("orders:detail", order.pk)).content.decode()
+    form = page.split('action="' + _ru("reviews:submit", order.pk), 1)[1].split("</form>", 1)[0]
+    for name in ("rating", "communication", "quality", "on_time"):
+        widget = (
+            form.split(f'id="id_{name}_0"', 1)[0].rsplit('<div class="star-rating">', 1)[1]
+            + form.split(f'id="id_{name}_0"', 1)[1].split("</div>", 1)[0]
+        )
+        radios = re.findall(rf'<input type="radio" name="{name}" value="(\d)"', widget)
+        assert radios == ["1", "2", "3", "4", "5"]  # in order: the right arrow gives more stars
+        for n in range(1, 6):
+            assert f'<span class="visually-hidden">{n} из 5</span>' in widget
+    assert form.count('class="star-rating-input"') == 20
+    assert "style=" not in form
+    # An unrated criterion says so next to its stars, and the typed text stays.
+    response = client.post(
+        _ru("reviews:submit", order.pk), {"rating": "5", "quality": "4", "text": "Отличная работа, спасибо!"}
+    )
+    assert response.status_code == 400 and Review.objects.filter(order=order).count() == 0
+    page = response.content.decode()
+    assert 'id="id_communication_error"' in page and "Отличная работа, спасибо!" in page
+    assert 'name="quality" value="4" class="star-rating-input" id="id_quality_3" required checked' in page
