@@ -4,9 +4,11 @@ the checkout's live summary and for the order itself, from one read of the gig."
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from moneyed import Money
 
+from accounts.models import Profile
 from gigs.models import Gig, GigExtra, GigPackage
 from marketplace.money import round_money
 
@@ -21,6 +23,8 @@ def orderable_gig(*, gig_id: int, with_extras: bool = True) -> Gig | None:
     related = ("packages", "questions", "extras") if with_extras else ("packages", "questions")
     return (
         Gig.objects.only(*ORDERABLE_GIG_FIELDS)
+        # In the same read: a seller on vacation takes no orders (order_place says so).
+        .annotate(seller_away=Exists(Profile.objects.filter(user_id=OuterRef("seller_id"), on_vacation=True)))
         .prefetch_related(*related)
         .filter(pk=gig_id, status=Gig.Status.ACTIVE)
         .first()
