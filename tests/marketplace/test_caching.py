@@ -39,6 +39,9 @@ PAGES = {
     "messaging:start": lambda w: {"username": w.sergey.username},
     # Each person's own pages: the same address, their own data.
     "accounts:settings": lambda w: {},
+    "accounts:vacation": lambda w: {},
+    "accounts:portfolio": lambda w: {},
+    "accounts:portfolio_create": lambda w: {},
     "gigs:saved": lambda w: {},
     "gigs:dashboard": lambda w: {},
     "gigs:create": lambda w: {},
@@ -81,6 +84,7 @@ ALICES = {
     "buyer_requests:edit": lambda w: {"pk": w.alice_request.pk},
     "buyer_requests:compare": lambda w: {"pk": w.alice_request.pk},
     "gigs:edit": lambda w: {"gig_id": w.alice_gig.pk},
+    "accounts:portfolio_edit": lambda w: {"item_id": w.alice_work.pk},
 }
 # Not pages another person could read, and why.
 NOT_PAGES = {
@@ -89,6 +93,8 @@ NOT_PAGES = {
     "account_confirm_email": "needs the key from the email",
     "account_reset_password_from_key": "needs the key from the email",
     "accounts:selling": "POST",
+    "accounts:portfolio_delete": "POST",
+    "accounts:portfolio_move": "POST",
     "reviews:submit": "POST, a party of the order",
     "reviews:reply": "POST",
     "gigs:favorite": "POST",
