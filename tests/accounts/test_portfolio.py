@@ -290,3 +290,30 @@ def test_the_gig_page_shows_the_works_linked_to_it_at_once():
     assert "Menu for a café" in visitor.get(reverse("gigs:detail", args=[other.pk, other.slug])).content.decode()
     portfolio_item_delete(owner=seller, item_id=item.pk)
     assert "Menu for a café" not in visitor.get(reverse("gigs:detail", args=[other.pk, other.slug])).content.decode()
+
+
+def test_catalog_cards_show_the_sellers_number_of_works_for_no_query_more():
+    from django.core.cache import cache, caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sellers = [SellerFactory() for _ in range(3)]
+    for seller in sellers:
+        GigFactory(seller=seller, with_image=True)
+    visitor = Client()
+
+    def catalog():
+        cache.clear()
+        caches["local"].clear()
+        with CaptureQueriesContext(connection) as captured:
+            page = visitor.get(reverse("gigs:catalog")).content.decode()
+        return page, len(captured)
+
+    before, queries_before = catalog()
+    assert "gig-card-portfolio" not in before
+    for seller in sellers:
+        _add(seller, title="One")
+        _add(seller, title="Two")
+    after, queries_after = catalog()
+    assert after.count("gig-card-portfolio") == 3 and "works in the portfolio" in after
+    assert queries_after == queries_before
