@@ -134,8 +134,8 @@ class Profile(models.Model):
             ),
         ]
         indexes = [
-            # The few sellers away: the catalog excludes their gigs with a hashed NOT IN of
-            # this index (gigs/selectors.py), so its own index walks stay as they were.
+            # The few sellers away: the catalog excludes their gigs with a NOT EXISTS on this
+            # index (gigs.selectors.on_sale), so its own index walks stay as they were.
             models.Index(fields=["user"], condition=models.Q(on_vacation=True), name="profile_on_vacation"),
         ]
 

@@ -17,7 +17,9 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -110,12 +112,13 @@ def category_get(*, section_slug: str, category_slug: str | None = None) -> tupl
 def on_sale(gigs: QuerySet | None = None) -> QuerySet:
     """The gigs anyone may find and order: active, of a seller who is not on vacation.
 
-    The sellers away are a hashed `NOT IN` of a small partial index (accounts.Profile), a
-    filter on whatever index the query walks: the catalog's, search's and suggestions'
-    plans stay the ones they were (README, "Vacation"); no column of the gig to keep."""
+    The sellers away are a `NOT EXISTS` on a small partial index (accounts.Profile): an anti
+    join on top of whatever index the query walks, so the catalog's, search's and
+    suggestions' plans stay the ones they were, and the planner's row estimates (the
+    catalog's "about N") stay right; a `NOT IN` halved them. No column of the gig to keep."""
     gigs = Gig.objects.all() if gigs is None else gigs
-    away = Profile.objects.filter(on_vacation=True).values("user_id")
-    return gigs.filter(status=Gig.Status.ACTIVE).exclude(seller_id__in=away)
+    away = Profile.objects.filter(user_id=OuterRef("seller_id"), on_vacation=True)
+    return gigs.filter(status=Gig.Status.ACTIVE).filter(~Exists(away))
 
 
 def category_gig_counts(*, section: Category | None) -> dict[int, int]:
