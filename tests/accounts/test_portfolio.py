@@ -317,3 +317,16 @@ def test_catalog_cards_show_the_sellers_number_of_works_for_no_query_more():
     after, queries_after = catalog()
     assert after.count("gig-card-portfolio") == 3 and "works in the portfolio" in after
     assert queries_after == queries_before
+
+
+def test_staff_delete_a_work_in_admin_through_the_service():
+    seller = SellerFactory()
+    first, second = _add(seller, title="First"), _add(seller, title="Second")
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    browser = _signed_in(staff)
+    assert browser.get(reverse("admin:accounts_portfolioitem_change", args=[first.pk])).status_code == 200
+    response = browser.post(reverse("admin:accounts_portfolioitem_delete", args=[first.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.position == 0 and Profile.objects.get(user=seller).portfolio_count == 1
+    assert AccountEvent.objects.filter(user=seller, data__action="deleted").exists()
