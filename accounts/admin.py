@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccountEvent, Profile, User
+from .models import AccountEvent, PortfolioImage, PortfolioItem, Profile, User
+from .services import portfolio_item_delete
 
 
 class ProfileInline(admin.StackedInline):
@@ -36,3 +37,35 @@ class AccountEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class PortfolioImageInline(admin.TabularInline):
+    model = PortfolioImage
+    fields = ("image", "thumbnail", "position")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(PortfolioItem)
+class PortfolioItemAdmin(admin.ModelAdmin):
+    """Staff look at works and remove one that breaks the rules; the owner edits them."""
+
+    list_display = ("title", "owner", "category", "gig", "position", "updated_at")
+    search_fields = ("title", "owner__username", "owner__email")
+    readonly_fields = ("owner", "title", "description", "category", "gig", "position", "created_at", "updated_at")
+    inlines = [PortfolioImageInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    # Through the service: it keeps the owner's count and positions (the cap's constraint).
+    def delete_model(self, request, obj):
+        portfolio_item_delete(owner=obj.owner, item_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset.select_related("owner"):
+            portfolio_item_delete(owner=item.owner, item_id=item.pk)

@@ -73,6 +73,12 @@ def avatar_upload_to(instance: "Profile", filename: str) -> str:
     return f"avatars/{instance.user_id}/{uuid.uuid4().hex}.jpg"
 
 
+# A portfolio holds at most this many works, each with at most this many images (the first
+# is the cover). The first is also a database constraint (Profile.portfolio_count).
+PORTFOLIO_MAX_ITEMS = 30
+PORTFOLIO_MAX_IMAGES = 6
+
+
 class SellerLevel(models.TextChoices):
     NEW = "new", _("New seller")
     ADVANCED = "advanced", _("Advanced")
@@ -111,11 +117,29 @@ class Profile(models.Model):
     stats_updated_at = models.DateTimeField(null=True, blank=True)
     # When the person last opened a page, written at most every few minutes (accounts.presence).
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # Vacation: the seller's gigs leave the catalog, search and suggestions and cannot be
+    # ordered; orders already placed go on (profile_vacation_set).
+    on_vacation = models.BooleanField(_("on vacation"), default=False)
+    vacation_note = models.CharField(_("note for clients"), max_length=300, blank=True)
+    vacation_until = models.DateField(_("back on"), null=True, blank=True)
+    # How many portfolio works the person has: kept by the portfolio services under this
+    # row's lock, so the constraint below is the cap's guarantee in the database.
+    portfolio_count = models.PositiveSmallIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(portfolio_count__lte=PORTFOLIO_MAX_ITEMS), name="profile_portfolio_count_max"
+            ),
+        ]
+        indexes = [
+            # The few sellers away: the catalog excludes their gigs with a NOT EXISTS on this
+            # index (gigs.selectors.on_sale), so its own index walks stay as they were.
+            models.Index(fields=["user"], condition=models.Q(on_vacation=True), name="profile_on_vacation"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.user.username
@@ -129,6 +153,9 @@ class AccountEvent(models.Model):
         SELLING_STARTED = "selling_started", _("Started selling")
         SELLING_STOPPED = "selling_stopped", _("Stopped selling")
         LANGUAGE_CHANGED = "language_changed", _("Language changed")
+        PORTFOLIO_CHANGED = "portfolio_changed", _("Portfolio changed")
+        VACATION_STARTED = "vacation_started", _("Went on vacation")
+        VACATION_ENDED = "vacation_ended", _("Back from vacation")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -140,3 +167,76 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
+
+
+class PortfolioItem(models.Model):
+    """A work a freelancer shows on their profile, and on the page of the gig it is linked to
+    (one of the owner's own gigs: checked by the form and by `portfolio_item_save`)."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="portfolio_items")
+    title = models.CharField(_("title"), max_length=80)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    category = models.ForeignKey(
+        "gigs.Category", on_delete=models.PROTECT, related_name="portfolio_items", verbose_name=_("category")
+    )
+    gig = models.ForeignKey(
+        "gigs.Gig",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="portfolio_items",
+        verbose_name=_("gig"),
+    )
+    # 0 first; the services keep an owner's positions 0..n-1.
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("portfolio work")
+        verbose_name_plural = _("portfolio works")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["owner", "position"], name="portfolio_owner_position")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(position__lt=PORTFOLIO_MAX_ITEMS), name="portfolio_position_below_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def cover(self) -> "PortfolioImage | None":
+        images = getattr(self, "ordered_images", None)
+        if images is None:
+            images = list(self.images.all())
+        return images[0] if images else None
+
+
+def portfolio_image_upload_to(instance: "PortfolioImage", filename: str) -> str:
+    # Re-encoded files are always JPEG; the name is ours.
+    return f"portfolio/{instance.item.owner_id}/{uuid.uuid4().hex}.jpg"
+
+
+class PortfolioImage(models.Model):
+    item = models.ForeignKey(PortfolioItem, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=portfolio_image_upload_to)
+    thumbnail = models.ImageField(upload_to=portfolio_image_upload_to, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(position__lt=PORTFOLIO_MAX_IMAGES), name="portfolio_image_position_below_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+    @property
+    def card_url(self) -> str:
+        return (self.thumbnail or self.image).url

@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import CommaListField
+from accounts.forms import CommaListField, MultipleImageField, MultipleImageInput
 from accounts.models import SellerLevel
 from marketplace.lazytext import lazy_interpolate
 
@@ -269,20 +269,6 @@ class FaqForm(forms.Form):
 ExtraFormSet = formset_factory(ExtraForm, extra=0, max_num=10, validate_max=True, absolute_max=10)
 QuestionFormSet = formset_factory(QuestionForm, extra=0, max_num=10, validate_max=True, absolute_max=10)
 FaqFormSet = formset_factory(FaqForm, extra=0, max_num=10, validate_max=True, absolute_max=10)
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several files from one input (Django's documented pattern)."""
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class GigImagesForm(forms.Form):

@@ -17,7 +17,9 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -27,7 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from moneyed import Money
 
-from accounts.models import User
+from accounts.models import Profile, User
 from marketplace.rows import Columns, split
 
 from .models import Category, Favorite, Gig, GigImage
@@ -107,6 +109,18 @@ def category_get(*, section_slug: str, category_slug: str | None = None) -> tupl
     raise Http404
 
 
+def on_sale(gigs: QuerySet | None = None) -> QuerySet:
+    """The gigs anyone may find and order: active, of a seller who is not on vacation.
+
+    The sellers away are a `NOT EXISTS` on a small partial index (accounts.Profile): an anti
+    join on top of whatever index the query walks, so the catalog's, search's and
+    suggestions' plans stay the ones they were, and the planner's row estimates (the
+    catalog's "about N") stay right; a `NOT IN` halved them. No column of the gig to keep."""
+    gigs = Gig.objects.all() if gigs is None else gigs
+    away = Profile.objects.filter(user_id=OuterRef("seller_id"), on_vacation=True)
+    return gigs.filter(status=Gig.Status.ACTIVE).filter(~Exists(away))
+
+
 def category_gig_counts(*, section: Category | None) -> dict[int, int]:
     """Active gigs per category: of one section's categories, or per section for the whole catalog.
 
@@ -115,7 +129,7 @@ def category_gig_counts(*, section: Category | None) -> dict[int, int]:
     key = f"{CATEGORY_COUNTS_CACHE_KEY}:{section.pk if section else 0}"
     counts = cache.get(key)
     if counts is None:
-        active = Gig.objects.filter(status=Gig.Status.ACTIVE)
+        active = on_sale()
         if section is None:
             rows = active.values("category__parent_id").annotate(n=Count("id"))
             counts = {row["category__parent_id"]: row["n"] for row in rows}
@@ -232,7 +246,7 @@ def card_details(gigs: list[Gig]) -> None:
 
 
 def _filtered(query: CatalogQuery, *, section_ids: list[int] | None = None) -> QuerySet:
-    gigs = Gig.objects.filter(status=Gig.Status.ACTIVE)
+    gigs = on_sale()
     if query.category is not None:
         gigs = gigs.filter(category=query.category)
     elif section_ids is not None:
@@ -697,15 +711,25 @@ RECENT_MAX = 8
 
 
 def gigs_recent(*, ids: list[int]) -> list[Gig]:
-    """The active ones of the gigs a browser remembers viewing, in its order (newest first),
+    """The gigs on sale among those a browser remembers viewing, in its order (newest first),
     as listing rows: the cards are `with_card_html`'s."""
     ids = list(dict.fromkeys(ids))[:RECENT_MAX]
-    found = {gig.pk: gig for gig in listing_queryset(Gig.objects.filter(pk__in=ids, status=Gig.Status.ACTIVE))}
+    found = {gig.pk: gig for gig in listing_queryset(on_sale(Gig.objects.filter(pk__in=ids)))}
     return [found[pk] for pk in ids if pk in found]
 
 
 def gigs_popular(*, limit: int = 8) -> list[Gig]:
-    return list(_cards(Gig.objects.filter(status=Gig.Status.ACTIVE)).order_by("-orders_count", "-id")[:limit])
+    return list(_cards(on_sale()).order_by("-orders_count", "-id")[:limit])
+
+
+def gigs_public_of_seller(*, seller: User, viewer: User, limit: int = 12) -> list[Gig]:
+    """The seller's gigs on their profile, as listing rows (see `card_details`): those on sale,
+    most ordered first; the seller themself also sees them while on vacation."""
+    if viewer.is_authenticated and viewer.pk == seller.pk:
+        gigs = Gig.objects.filter(status=Gig.Status.ACTIVE)
+    else:
+        gigs = on_sale()
+    return list(listing_queryset(gigs.filter(seller=seller)).order_by("-orders_count", "-id")[:limit])
 
 
 def favorite_ids(*, user: User, gigs) -> set[int]:
@@ -798,7 +822,7 @@ def search_suggestions(q: str) -> Suggestions:
         .order_by("-count", "query")
         .values_list("query", flat=True)[:SUGGEST_LIMIT]
     )
-    gigs = Gig.objects.filter(status=Gig.Status.ACTIVE)
+    gigs = on_sale()
     if connection.vendor == "postgresql":
         expression = " & ".join(
             [_prefix_literal(w, prefix=False) for w in complete] + [_prefix_literal(partial, prefix=True)]

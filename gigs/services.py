@@ -18,7 +18,7 @@ from redis.exceptions import RedisError, ResponseError
 from accounts.models import User
 from marketplace.cache import redis_client
 from marketplace.errors import DomainError
-from marketplace.images import reencode_image
+from marketplace.images import reencode_image, thumbnail_image
 from marketplace.jobs import enqueue_on_commit
 from notifications.models import Notification
 from notifications.services import notification_add
@@ -343,15 +343,7 @@ def gig_image_build_thumbnail(*, image_id: int) -> None:
     image = GigImage.objects.filter(pk=image_id).first()
     if image is None or image.thumbnail:
         return
-    from io import BytesIO
-
-    from PIL import Image, ImageOps
-
-    with image.image.open("rb") as handle, Image.open(handle) as source:
-        thumb = ImageOps.fit(source.convert("RGB"), settings.GIG_THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
-        out = BytesIO()
-        thumb.save(out, format="JPEG", quality=82, optimize=True, progressive=True)
-    content = ContentFile(out.getvalue(), name="thumb.jpg")
+    content = thumbnail_image(image.image, size=settings.GIG_THUMBNAIL_SIZE)
     with transaction.atomic():
         locked = GigImage.objects.select_for_update(no_key=True).filter(pk=image_id).first()
         if locked is None or locked.thumbnail:

@@ -8,14 +8,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from marketplace import fragments
+from marketplace.fragments import gig_group
 
 from .models import Category, Gig, GigExtra, GigFaq, GigImage, GigPackage
 from .selectors import CATEGORY_TREE_CACHE_KEY
-
-
-def gig_group(gig_id: int) -> str:
-    """The gig page's fragments: a new thumbnail or a seller's reply moves no `updated_at`."""
-    return f"gig:{gig_id}"
 
 
 def gig_fragments_forget(gig_id: int | None) -> None:

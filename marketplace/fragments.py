@@ -45,6 +45,12 @@ def person_group(user_id: int) -> str:
     return f"person:{user_id}"
 
 
+def gig_group(gig_id: int) -> str:
+    """A gig page's fragments: a new thumbnail, a seller's reply or a portfolio work linked to
+    the gig moves no `updated_at` of the gig."""
+    return f"gig:{gig_id}"
+
+
 def _key(group: str) -> str:
     return f"fragments:generation:{group}"
 

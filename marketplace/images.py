@@ -76,3 +76,14 @@ def reencode_image(
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def thumbnail_image(stored, *, size: tuple[int, int]) -> ContentFile:
+    """A card-sized JPEG cut from an image we stored (already re-encoded by `reencode_image`),
+    again from its pixels alone."""
+    with stored.open("rb") as handle, Image.open(handle) as source:
+        thumb = ImageOps.fit(source.convert("RGB"), size, Image.Resampling.LANCZOS)
+    clean = Image.frombytes(thumb.mode, thumb.size, thumb.tobytes())
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=82, optimize=True, progressive=True)
+    return ContentFile(out.getvalue(), name="thumb.jpg")

@@ -327,7 +327,7 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 10)
 # Uploads above this size are refused before Pillow ever sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Public media (avatars, gig images) are served by Django unless a proxy serves MEDIA_ROOT.
+# Public media (avatars, gig and portfolio images) are served by Django unless a proxy serves MEDIA_ROOT.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 AVATAR_MAX_PIXELS = 40_000_000  # a 6000x6000 photo is fine; a decompression bomb is not

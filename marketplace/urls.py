@@ -24,8 +24,8 @@ if settings.BENCH_BASELINES:
     urlpatterns += [path("bench/", include("bench.urls"))]
 
 if settings.SERVE_MEDIA:
-    # Public media only (avatars, gig images): private files go through access-checked views.
-    urlpatterns += [re_path(r"^media/(?P<folder>avatars|gigs)/(?P<path>.+)$", views.public_media_view)]
+    # Public media only (avatars, gig and portfolio images): private files go through access-checked views.
+    urlpatterns += [re_path(r"^media/(?P<folder>avatars|gigs|portfolio)/(?P<path>.+)$", views.public_media_view)]
 
 # Pages: Russian at /..., English at /en/... The language is in the address, so a page's
 # address alone says what it shows a visitor, and any cache can keep it (README, "What is cached").

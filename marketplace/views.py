@@ -15,7 +15,7 @@ from django.views.static import serve
 logger = logging.getLogger(__name__)
 
 # The only folders of MEDIA_ROOT with a public address: images we re-encoded ourselves.
-PUBLIC_MEDIA_FOLDERS = ("avatars", "gigs")
+PUBLIC_MEDIA_FOLDERS = ("avatars", "gigs", "portfolio")
 
 
 @require_GET

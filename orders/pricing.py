@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from moneyed import Money
 
+from accounts.models import Profile
 from escrow.fees import fee_for
 from gigs.models import Gig, GigExtra, GigPackage
 from marketplace.money import round_money
@@ -23,6 +25,8 @@ def orderable_gig(*, gig_id: int, with_extras: bool = True) -> Gig | None:
     related = ("packages", "questions", "extras") if with_extras else ("packages", "questions")
     return (
         Gig.objects.only(*ORDERABLE_GIG_FIELDS)
+        # In the same read: a seller on vacation takes no orders (order_place says so).
+        .annotate(seller_away=Exists(Profile.objects.filter(user_id=OuterRef("seller_id"), on_vacation=True)))
         .prefetch_related(*related)
         .filter(pk=gig_id, status=Gig.Status.ACTIVE)
         .first()

@@ -226,6 +226,8 @@ def order_place(
         raise OrderError(_("This service is not available for ordering."))
     if gig.seller_id == buyer.pk:
         raise OrderError(_("You cannot order your own service."))
+    if gig.seller_away:
+        raise OrderError(_("The seller is on vacation: this service cannot be ordered until they are back."))
     if not 1 <= quantity <= settings.ORDER_MAX_QUANTITY:
         raise OrderError(_("The quantity is from 1 to %(n)s.") % {"n": settings.ORDER_MAX_QUANTITY})
     package = next((p for p in gig.packages.all() if p.tier == package_tier), None)

@@ -117,3 +117,25 @@ def result_cards(context, gigs, favorite_ids) -> str:
             cards.append("</div>")
         cards.append("</article></div>")
     return mark_safe("".join(cards))  # noqa: S308 - our markup, the cached cards and the hearts
+
+
+@register.simple_tag(takes_context=True)
+def seller_gig_cards(context, seller) -> str:
+    """The seller's gigs on their profile: the catalog's cards (cached alike) and hearts.
+    Empty while the seller is on vacation, except for the seller themself."""
+    from gigs.selectors import favorite_ids, gigs_public_of_seller
+    from gigs.views import with_card_html
+
+    user = context["request"].user
+    gigs = gigs_public_of_seller(seller=seller, viewer=user)
+    with_card_html(gigs)
+    return result_cards(context, gigs, favorite_ids(user=user, gigs=gigs)) if gigs else ""
+
+
+@register.simple_tag
+def gig_portfolio(gig) -> list:
+    """The seller's portfolio works linked to this gig (read inside the gig page's cached
+    main fragment: the gig's generation moves when one is added, edited or removed)."""
+    from accounts.selectors import portfolio_for_gig
+
+    return portfolio_for_gig(gig_id=gig.pk, owner_id=gig.seller_id)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from accounts.services import PortfolioData, portfolio_item_save
 from buyer_requests.models import BuyerRequest
 from gigs.models import Favorite
 from messaging import services as messaging
@@ -30,6 +31,7 @@ class World:
     bob_request: BuyerRequest
     carol_request: BuyerRequest
     alice_conversation: Conversation
+    alice_work: object
 
 
 @pytest.fixture
@@ -48,5 +50,13 @@ def world(db):
     flow.in_progress(alice_gig, carol)  # Alice's sale: her "Sales" counter
     message = messaging.message_send(sender=sergey, recipient=alice, body=SECRET_MESSAGE)
     Favorite.objects.create(user=alice, gig=gig)
+    # Portfolio works on the gig page (Sergey's, in its cached fragment) and Alice's own.
+    from tests.images import image_bytes, upload
+
+    for owner, linked, title in ((sergey, gig, "Logo for a bakery"), (alice, alice_gig, "A sonnet for a wedding")):
+        work = portfolio_item_save(
+            owner=owner, data=PortfolioData(title=title, description="", category_id=category.pk, gig_id=linked.pk),
+            new_images=[upload(image_bytes("PNG"))],
+        )  # fmt: skip
     return World(alice, bob, sergey, carol, gig, alice_gig, alice_order, alice_request, bob_request,
-                 carol_request, message.conversation)  # fmt: skip
+                 carol_request, message.conversation, work)  # fmt: skip

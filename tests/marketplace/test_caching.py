@@ -46,6 +46,9 @@ PAGES = {
     "legal:consent_version": lambda w: {"version": 1},
     # Each person's own pages: the same address, their own data.
     "accounts:settings": lambda w: {},
+    "accounts:vacation": lambda w: {},
+    "accounts:portfolio": lambda w: {},
+    "accounts:portfolio_create": lambda w: {},
     "gigs:saved": lambda w: {},
     "gigs:dashboard": lambda w: {},
     "gigs:create": lambda w: {},
@@ -92,6 +95,7 @@ ALICES = {
     "buyer_requests:compare": lambda w: {"pk": w.alice_request.pk},
     "gigs:edit": lambda w: {"gig_id": w.alice_gig.pk},
     "notifications:open": lambda w: {"pk": w.alice.notifications.latest("id").pk},
+    "accounts:portfolio_edit": lambda w: {"item_id": w.alice_work.pk},
 }
 # Not pages another person could read, and why.
 NOT_PAGES = {
@@ -100,6 +104,8 @@ NOT_PAGES = {
     "account_confirm_email": "needs the key from the email",
     "account_reset_password_from_key": "needs the key from the email",
     "accounts:selling": "POST",
+    "accounts:portfolio_delete": "POST",
+    "accounts:portfolio_move": "POST",
     "reviews:submit": "POST, a party of the order",
     "reviews:reply": "POST",
     "gigs:favorite": "POST",

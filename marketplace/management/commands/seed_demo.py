@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from PIL import Image, ImageDraw
 
-from accounts.services import profile_ensure
+from accounts.models import PortfolioItem
+from accounts.services import PortfolioData, portfolio_item_save, profile_ensure
 from gigs import services as gig_services
 from gigs.demo_data import DEMO_GIGS, DEMO_SELLERS
 from gigs.models import Category, Gig
@@ -55,6 +56,22 @@ DEMO_USERS = [
     ("ivan_client", "ivan@demo.gigmarket.local", "Иван Петров", False, False, "", [], ["Русский"]),
     ("kate_client", "kate@demo.gigmarket.local", "Kate Wilson", False, False, "", [], ["English"]),
 ]
+
+
+# Portfolio works of two demo sellers: seller, title, description, (section, category), color,
+# images, linked to the seller's gig in that category (or to none).
+DEMO_PORTFOLIO = [
+    ("anna_design", "Логотип для кофейни «Зерно»", "Знак, шрифтовая пара и палитра для сети из трёх кофеен.",
+     ("design", "logo"), "#8d5a3b", 3, True),
+    ("anna_design", "Фирменный стиль студии йоги", "Логотип, визитки, шаблоны для соцсетей.",
+     ("design", "branding"), "#4f8a8b", 2, True),
+    ("anna_design", "Иллюстрации для детской книги", "Двенадцать разворотов акварелью.",
+     ("design", "illustration"), "#d98e73", 2, False),
+    ("dev_maxim", "Интернет-магазин на Django", "Каталог, корзина, оплата и админка для магазина чая.",
+     ("development", "websites"), "#3b5b8d", 2, True),
+    ("dev_maxim", "Telegram-бот для записи к врачу", "Запись, напоминания и выгрузка в Google Таблицы.",
+     ("development", "bots"), "#2a9d8f", 2, True),
+]  # fmt: skip
 
 
 def cover_image(title: str, color: str) -> bytes:
@@ -132,6 +149,7 @@ class Command(BaseCommand):
             gig_services.gig_approve(gig_id=gig.pk, actor=admin)
             created += 1
         orders = self._orders(users)
+        works = self._portfolio(users)
         from buyer_requests.demo import seed_demo_requests
 
         requests = seed_demo_requests(users)
@@ -139,7 +157,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready: {categories} categories, {len(users)} users, {created} new gigs "
                 f"({Gig.objects.filter(status=Gig.Status.ACTIVE).count()} active), "
-                f"{orders} new completed orders with reviews, {requests} new buyer requests with offers."
+                f"{orders} new completed orders with reviews, {requests} new buyer requests with offers, "
+                f"{works} new portfolio works."
             )
         )
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
@@ -197,6 +216,27 @@ class Command(BaseCommand):
             done += 1
         review_services.reputation_refresh_all()
         return done
+
+    def _portfolio(self, users) -> int:
+        created = 0
+        for username, title, description, (section, slug), color, images, linked in DEMO_PORTFOLIO:
+            seller = users[username]
+            if PortfolioItem.objects.filter(owner=seller, title=title).exists():
+                continue
+            category = Category.objects.filter(parent__slug=section, parent__parent=None, slug=slug).first()
+            if category is None:
+                category = Category.objects.filter(parent__isnull=False).order_by("pk").first()
+            own = Gig.objects.filter(seller=seller, status=Gig.Status.ACTIVE).order_by("pk")
+            gig = (own.filter(category=category).first() or own.first()) if linked else None
+            files = [
+                SimpleUploadedFile(f"work{n}.jpg", cover_image(f"{title} {n}", color), "image/jpeg")
+                for n in range(images)
+            ]
+            data = PortfolioData(title=title, description=description, category_id=category.pk,
+                                 gig_id=gig.pk if gig else None)  # fmt: skip
+            portfolio_item_save(owner=seller, data=data, new_images=files)
+            created += 1
+        return created
 
     def _users(self) -> dict:
         User = get_user_model()

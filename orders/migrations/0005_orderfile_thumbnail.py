@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_alter_orderfile_file'),
+        ('orders', '0004_completion_kind'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_profile_buyer_level_profile_buyer_rating_avg_and_more'),
+        ('accounts', '0004_portfolio_vacation'),
     ]
 
     operations = [
