@@ -9,7 +9,7 @@ services with `actor=None`.
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from accounts.models import Profile, User
-from escrow.fees import fee_for
+from escrow.fees import SplitAmounts, fee_for, split_amounts
 from escrow.selectors import fee_rate_for
 from escrow.services import escrow_hold, escrow_refund, escrow_settle, escrow_split
 from gigs.models import Gig
@@ -724,6 +724,12 @@ def dispute_open(*, order_id: int, actor: User, reason: str, files: list[Uploade
 
 @retry_on_conflict
 @transaction.atomic
+def dispute_split_amounts(*, order: Order, seller_percent: int) -> SplitAmounts:
+    """What a split of `order` by `seller_percent` gives each side: the dispute page's
+    preview shows exactly what `dispute_resolve` moves (both read it here)."""
+    return split_amounts(order.total, seller_percent=seller_percent, rate=order.fee_rate)
+
+
 def dispute_resolve(
     *, order_id: int, actor: User, outcome: str, decision: str, seller_percent: int | None = None
 ) -> Order:
@@ -761,18 +767,12 @@ def dispute_resolve(
             event_kind=K.DISPUTE_RESOLVED,
             later=later,
         )
-    total = order.total
-    seller_part = Money(
-        (total.amount * seller_percent / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
-        total.currency,
-    )
-    buyer_part = total - seller_part
-    fee = _fee(order, seller_part)
+    parts = dispute_split_amounts(order=order, seller_percent=seller_percent)
     escrow_split(
-        order_id=order.pk, buyer=order.buyer, seller=order.seller, buyer_part=buyer_part, seller_part=seller_part,
-        fee=fee, actor=actor,
+        order_id=order.pk, buyer=order.buyer, seller=order.seller, buyer_part=parts.buyer_refund,
+        seller_part=parts.seller_part, fee=parts.fee, actor=actor,
     )  # fmt: skip
-    order.fee = fee
+    order.fee = parts.fee
     order.completed_at = timezone.now()
     return _transition(
         order, to=S.COMPLETED, actor=actor, kind=K.DISPUTE_RESOLVED, note=decision, fields=("fee", "completed_at")
