@@ -71,10 +71,22 @@ class TransferInline(admin.TabularInline):
         return super().get_queryset(request).select_related("debit__user", "credit__user")
 
 
+class CurrencyFilter(admin.SimpleListFilter):
+    title = _("currency")
+    parameter_name = "currency"
+
+    def lookups(self, request, model_admin):
+        currencies = model_admin.get_queryset(request).order_by().values_list("balance_currency", flat=True)
+        return [(code, code) for code in sorted(set(currencies))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(balance_currency=self.value()) if self.value() else queryset
+
+
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "user", "order_id", "balance_text", "created_at")
-    list_filter = ("kind", "balance_currency")
+    list_filter = ("kind", CurrencyFilter)
     search_fields = ("user__username", "user__email", "=order_id")
     list_select_related = ("user",)
     readonly_fields = ("kind", "user", "order_id", "balance", "created_at")

@@ -305,7 +305,7 @@ class SandboxCharge(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         DECLINED = "declined", _("Declined")
 
-    id = models.CharField(primary_key=True, max_length=40)
+    id = models.CharField(primary_key=True, max_length=40, verbose_name=_("charge id"))
     payment = models.OneToOneField(
         Payment, on_delete=models.PROTECT, related_name="sandbox_charge", verbose_name=_("payment")
     )

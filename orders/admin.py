@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from djmoney.models.fields import CurrencyField
 
 from escrow.display import money_text, rate_text
 from marketplace.errors import DomainError
@@ -52,8 +53,13 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [DeliveryInline, EventInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # The stored rate (0.2000000000) is shown as people read it (20 %).
-        return [("fee_rate_text" if f.name == "fee_rate" else f.name) for f in self.model._meta.fields]
+        # The stored rate (0.2000000000) is shown as people read it (20 %); a money field shows
+        # its currency itself, so the currency columns are left out.
+        return [
+            ("fee_rate_text" if f.name == "fee_rate" else f.name)
+            for f in self.model._meta.fields
+            if not isinstance(f, CurrencyField)
+        ]
 
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj)

@@ -76,6 +76,11 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, help_text='Empty: the nightly schedule or the command line.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='run by'),
         ),
         migrations.AlterField(
+            model_name='sandboxcharge',
+            name='id',
+            field=models.CharField(max_length=40, primary_key=True, serialize=False, verbose_name='charge id'),
+        ),
+        migrations.AlterField(
             model_name='payoutmethod',
             name='fingerprint',
             field=models.CharField(max_length=64, verbose_name='fingerprint'),
