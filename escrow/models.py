@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
@@ -435,7 +436,7 @@ class Withdrawal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.amount} ({self.status})"
+        return f"#{self.pk} {self.amount} ({self.get_status_display()})"
 
 
 class Clearance(models.Model):
@@ -503,7 +504,8 @@ class ReconciliationReport(models.Model):
         permissions = [("run_reconciliation", _("Can run the ledger reconciliation now"))]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'drift'}"
+        outcome = gettext("no drift") if self.ok else gettext("drift found")
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}: {outcome}"
 
     @property
     def finished_at(self):

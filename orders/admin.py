@@ -132,7 +132,8 @@ class DisputeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("evidence files"))
     def evidence_files(self, obj):
-        return render_to_string("admin/orders/_evidence.html", {"evidence": order_evidence_by_party(order=obj.order)})
+        context = {"evidence": order_evidence_by_party(order=obj.order), "without_heading": True}
+        return render_to_string("admin/orders/_evidence.html", context)
 
     @admin.display(description=_("messages"))
     def thread_link(self, obj):
