@@ -157,12 +157,14 @@ class AccountEvent(models.Model):
         VACATION_STARTED = "vacation_started", _("Went on vacation")
         VACATION_ENDED = "vacation_ended", _("Back from vacation")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="events", verbose_name=_("user"))
+    kind = models.CharField(max_length=32, choices=Kind.choices, verbose_name=_("kind"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

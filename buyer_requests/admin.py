@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from djmoney.models.fields import CurrencyField
 
 from marketplace.errors import DomainError
 
@@ -141,7 +142,8 @@ class OfferAdmin(admin.ModelAdmin):
         return super().get_queryset(request).defer("request__search_vector")
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        # A money field shows its currency itself.
+        return [f.name for f in self.model._meta.fields if not isinstance(f, CurrencyField)]
 
     def has_add_permission(self, request):
         return False

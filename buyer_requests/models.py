@@ -38,7 +38,9 @@ class BuyerRequest(models.Model):
         PUBLIC = "public", _("Public: every freelancer can send an offer")
         INVITED = "invited", _("Only the freelancers I invite")
 
-    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_requests")
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_requests", verbose_name=_("client")
+    )
     category = models.ForeignKey(
         "gigs.Category", on_delete=models.PROTECT, related_name="buyer_requests", verbose_name=_("category")
     )
@@ -60,12 +62,12 @@ class BuyerRequest(models.Model):
     # Set by an edit while closed or expired: renewing then goes through moderation again.
     edited_since_review = models.BooleanField(default=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted for review"))
     # The last time it went live (approval or renewal): the board's "newest first".
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     hired_at = models.DateTimeField(_("hired"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
@@ -124,10 +126,12 @@ class RequestFile(models.Model):
     request = models.ForeignKey(BuyerRequest, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=private_upload_to, storage=private_storage)
     name = models.CharField(max_length=200)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("request file")
+        verbose_name_plural = _("request files")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -139,11 +143,16 @@ class Invitation(models.Model):
 
     request = models.ForeignKey(BuyerRequest, on_delete=models.CASCADE, related_name="invitations")
     freelancer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_invitations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="request_invitations",
+        verbose_name=_("freelancer"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["request", "freelancer"], name="invitation_unique")]
 
@@ -169,8 +178,12 @@ class Offer(models.Model):
         CLIENT = "client", _("Declined by the client")
         OTHER_CHOSEN = "other_chosen", _("Another offer was chosen")
 
-    request = models.ForeignKey(BuyerRequest, on_delete=models.CASCADE, related_name="offers")
-    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_offers")
+    request = models.ForeignKey(
+        BuyerRequest, on_delete=models.CASCADE, related_name="offers", verbose_name=_("request")
+    )
+    freelancer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_offers", verbose_name=_("freelancer")
+    )
     message = models.TextField(_("message"), max_length=3000)
     price = MoneyField(_("price"), max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
     delivery_days = models.PositiveSmallIntegerField(
@@ -182,17 +195,19 @@ class Offer(models.Model):
         "gigs.Gig", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("gig")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
-    decline_kind = models.CharField(max_length=16, choices=DeclineKind.choices, blank=True)
+    decline_kind = models.CharField(
+        max_length=16, choices=DeclineKind.choices, blank=True, verbose_name=_("why declined")
+    )
     decline_reason = models.TextField(_("reason"), blank=True)
     order = models.ForeignKey(
         "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("order")
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
     opened_at = models.DateTimeField(_("opened by the client"), null=True, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    quota_returned_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    quota_returned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("returned to the quota at"))
 
     class Meta:
         verbose_name = _("offer")
@@ -254,19 +269,26 @@ class RequestEvent(models.Model):
     request = models.ForeignKey(BuyerRequest, on_delete=models.CASCADE, related_name="events")
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    from_status = models.CharField(max_length=10, blank=True, verbose_name=_("status before"))
+    to_status = models.CharField(max_length=10, blank=True, verbose_name=_("status after"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
@@ -283,11 +305,17 @@ class RequestEvent(models.Model):
 class RequestAlert(models.Model):
     """A freelancer wants to hear about new public requests in this category."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_alerts")
-    category = models.ForeignKey("gigs.Category", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_alerts", verbose_name=_("user")
+    )
+    category = models.ForeignKey(
+        "gigs.Category", on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("request alert")
+        verbose_name_plural = _("request alerts")
         constraints = [models.UniqueConstraint(fields=["user", "category"], name="request_alert_unique")]
 
     def __str__(self) -> str:

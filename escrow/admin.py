@@ -6,10 +6,16 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
 from marketplace.money import round_amount
@@ -21,6 +27,7 @@ from .models import (
     Clearance,
     Journal,
     Payment,
+    PayoutDetailsView,
     PayoutMethod,
     ReconciliationReport,
     SandboxCharge,
@@ -28,7 +35,7 @@ from .models import (
     WebhookEvent,
     Withdrawal,
 )
-from .services import withdrawal_mark_paid, withdrawal_reject
+from .services import ledger_reconcile_request, payout_details_reveal, withdrawal_mark_paid, withdrawal_reject
 from .services.withdrawals import REASON_MAX_LENGTH
 
 
@@ -64,10 +71,22 @@ class TransferInline(admin.TabularInline):
         return super().get_queryset(request).select_related("debit__user", "credit__user")
 
 
+class CurrencyFilter(admin.SimpleListFilter):
+    title = _("currency")
+    parameter_name = "currency"
+
+    def lookups(self, request, model_admin):
+        currencies = model_admin.get_queryset(request).order_by().values_list("balance_currency", flat=True)
+        return [(code, code) for code in sorted(set(currencies))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(balance_currency=self.value()) if self.value() else queryset
+
+
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "user", "order_id", "balance_text", "created_at")
-    list_filter = ("kind", "balance_currency")
+    list_filter = ("kind", CurrencyFilter)
     search_fields = ("user__username", "user__email", "=order_id")
     list_select_related = ("user",)
     readonly_fields = ("kind", "user", "order_id", "balance", "created_at")
@@ -126,10 +145,13 @@ class SandboxChargeAdmin(ReadOnlyAdmin):
 
 @admin.register(PayoutMethod)
 class PayoutMethodAdmin(ReadOnlyAdmin):
-    list_display = ("user", "kind", "masked", "account", "is_active", "created_at")
+    """Masked only: the full details are shown on a withdrawal's page, to staff allowed to pay it."""
+
+    list_display = ("user", "kind", "masked", "is_active", "created_at")
     list_filter = ("kind", "is_active")
-    search_fields = ("user__username", "user__email", "account")
+    search_fields = ("user__username", "user__email")
     list_select_related = ("user",)
+    fields = ("user", "kind", "masked", "is_active", "created_at", "removed_at")
 
 
 @admin.register(Clearance)
@@ -142,22 +164,80 @@ class ClearanceAdmin(ReadOnlyAdmin):
 
 @admin.register(ReconciliationReport)
 class ReconciliationReportAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "ok", "problem_count", "accounts_checked", "journals_checked", "duration_ms")
+    """The reports of the nightly reconciliation, and a button to run one now."""
+
+    list_display = ("created_at", "ok", "problem_count", "accounts_checked", "journals_checked", "duration_ms",
+                    "triggered_by")  # fmt: skip
     list_filter = ("ok",)
+    list_select_related = ("triggered_by",)
     readonly_fields = (
+        "started_at",
         "created_at",
+        "triggered_by",
         "ok",
         "totals",
-        "problems",
+        "problems_list",
         "accounts_checked",
         "journals_checked",
         "transfers_checked",
         "duration_ms",
     )
+    fields = readonly_fields
 
     @admin.display(description=_("problems"))
     def problem_count(self, report):
         return len(report.problems)
+
+    @admin.display(description=_("problems"))
+    def problems_list(self, report):
+        if not report.problems:
+            return gettext("None: the books balance.")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in report.problems)))
+
+    def changelist_view(self, request, extra_context=None):
+        may_run = request.user.has_perm("escrow.run_reconciliation")
+        return super().changelist_view(request, {**(extra_context or {}), "may_run_reconciliation": may_run})
+
+    def get_urls(self):
+        return [
+            path("run/", self.admin_site.admin_view(require_POST(self.run_view)), name="escrow_reconciliation_run"),
+            *super().get_urls(),
+        ]
+
+    def run_view(self, request):
+        """POST only (the button on the list). The run goes through Celery: eager in tests and
+        with CELERY_TASK_ALWAYS_EAGER, so the new report is in the list the page goes back to."""
+        if not request.user.has_perm("escrow.run_reconciliation"):
+            raise PermissionDenied
+        try:
+            published = ledger_reconcile_request(actor=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            if published:
+                self.message_user(
+                    request,
+                    gettext("The reconciliation is running; its report appears in this list when it is done."),
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("The task queue is not reachable: the reconciliation did not start. Try again later."),
+                    messages.ERROR,
+                )
+        return redirect("admin:escrow_reconciliationreport_changelist")
+
+
+@admin.register(PayoutDetailsView)
+class PayoutDetailsViewAdmin(ReadOnlyAdmin):
+    """The audit of who saw which withdrawal's full payout details, when and from where."""
+
+    list_display = ("viewed_at", "viewer", "withdrawal", "payout_method", "ip")
+    list_filter = ("viewed_at",)
+    search_fields = ("viewer__username", "viewer__email", "=withdrawal__id", "=ip")
+    list_select_related = ("viewer", "withdrawal", "payout_method")
+    date_hierarchy = "viewed_at"
 
 
 class RejectWithdrawalsForm(forms.Form):
@@ -210,9 +290,29 @@ class WithdrawalAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("send to"))
     def destination(self, withdrawal):
-        method = withdrawal.payout_method
-        # Staff need the full address to pay; cards are paid through the provider's vault.
-        return f"{method.get_kind_display()} {method.account or method.masked}"
+        # Masked everywhere; the full details only on the change page, with the permission.
+        return withdrawal.payout_method.label
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {**(extra_context or {}), **self._payout_details_context(request, object_id)}
+        return super().change_view(request, object_id, form_url, context)
+
+    def _payout_details_context(self, request, object_id) -> dict:
+        """The full details for staff with `escrow.view_payout_details` (each showing is an
+        audit row: payout_details_reveal); everyone else sees the mask only."""
+        withdrawal = self.get_object(request, unquote(object_id))
+        if withdrawal is None or request.method != "GET" or not self.has_view_permission(request, withdrawal):
+            return {}
+        context = {"payout_method": withdrawal.payout_method}
+        if not request.user.has_perm("escrow.view_payout_details"):
+            return {**context, "payout_details_hidden": True}
+        try:
+            details = payout_details_reveal(
+                withdrawal_id=withdrawal.pk, viewer=request.user, ip=request.META.get("REMOTE_ADDR")
+            )
+        except DomainError as exc:
+            return {**context, "payout_details_error": exc.message}
+        return {**context, "payout_details": details, "payout_details_shown": True}
 
     @admin.action(description=_("Mark the selected withdrawals as paid"), permissions=["change"])
     def mark_paid(self, request, queryset):

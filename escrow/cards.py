@@ -1,5 +1,5 @@
-"""Card numbers: normalising, the Luhn check and masking. A full number never leaves
-the request that carried it."""
+"""Card numbers: normalising, the Luhn check and masking. A payout card's full number is
+kept only encrypted (escrow/payout_details.py); a top-up card's never leaves its request."""
 
 import re
 

@@ -27,7 +27,7 @@ _YOOMONEY_RE = re.compile(r"^4100\d{7,16}\Z")
 class Destination:
     kind: str
     masked: str
-    account: str  # what a payout is sent to; empty for cards
+    details: str  # what a payout is sent to, in full (kept encrypted: escrow/payout_details.py)
     fingerprint: str
 
 
@@ -38,7 +38,7 @@ def parse_destination(kind: str, raw: str) -> Destination:
         digits = card_digits(raw)
         if not luhn_valid(digits):
             raise PayoutMethodError(_("This card number is not valid. Check the digits."))
-        return Destination(kind, mask_card(digits), "", _fingerprint(kind, digits))
+        return Destination(kind, mask_card(digits), digits, _fingerprint(kind, digits))
     if kind == Kind.PAYPAL:
         email = raw.lower()
         try:

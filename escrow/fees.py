@@ -110,3 +110,24 @@ def _decimal(value: Money | Decimal | int | str) -> Decimal:
     if not amount.is_finite():
         raise InvalidAmountError(_("Enter a valid amount."))
     return amount
+
+
+@dataclass(frozen=True)
+class SplitAmounts:
+    """Where an order's escrow goes when staff split it: `buyer_refund + seller_part == total`,
+    and the fee is taken on the seller's part only (`seller_payout = seller_part - fee`)."""
+
+    buyer_refund: Money
+    seller_part: Money
+    fee: Money
+    seller_payout: Money
+
+
+def split_amounts(total: Money, *, seller_percent: int, rate: Decimal) -> SplitAmounts:
+    """The one computation of a split: the dispute page's preview and `dispute_resolve`
+    (which moves the money with `escrow_split`) both call it, so they cannot disagree."""
+    if not isinstance(seller_percent, int) or not 0 <= seller_percent <= 100:
+        raise InvalidAmountError(_("The seller's share must be from 0 to 100 percent."))
+    seller_part = round_money(total * Decimal(seller_percent) / Decimal(100))
+    fee, payout = fee_split(seller_part, rate)
+    return SplitAmounts(buyer_refund=total - seller_part, seller_part=seller_part, fee=fee, seller_payout=payout)

@@ -101,7 +101,7 @@ class PayoutMethodForm(forms.Form):
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_(
-            "Bank card: the 16 digits (we keep only the last 4). PayPal: your account's e-mail. "
+            "Bank card: the 16 digits (kept encrypted). PayPal: your account's e-mail. "
             "WebMoney: the purse, e.g. Z123456789012. YooMoney: the wallet number starting with 4100."
         ),
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
@@ -308,7 +309,7 @@ class SandboxCharge(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         DECLINED = "declined", _("Declined")
 
-    id = models.CharField(primary_key=True, max_length=40)
+    id = models.CharField(primary_key=True, max_length=40, verbose_name=_("charge id"))
     payment = models.OneToOneField(
         Payment, on_delete=models.PROTECT, related_name="sandbox_charge", verbose_name=_("payment")
     )
@@ -329,8 +330,10 @@ class SandboxCharge(models.Model):
 
 
 class PayoutMethod(models.Model):
-    """Where a freelancer's withdrawals go. Only what a payout needs is kept, and it is shown masked;
-    a card keeps its last four digits only (card payouts go through the provider's card vault)."""
+    """Where a freelancer's withdrawals go. Lists show it masked (•••• 4242); the full details
+    (card number, e-mail, purse or wallet) staff need to pay are kept encrypted in `details`
+    (escrow/payout_details.py) and shown only to staff with `escrow.view_payout_details`,
+    each time with a PayoutDetailsView row."""
 
     class Kind(models.TextChoices):
         CARD = "card", _("Bank card")
@@ -343,10 +346,11 @@ class PayoutMethod(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     masked = models.CharField(_("shown as"), max_length=80)
-    # The e-mail, purse or wallet number a payout is sent to; always empty for cards.
-    account = models.CharField(_("account"), max_length=254, blank=True)
-    # HMAC of the full identifier: spots the same card added twice without keeping the number.
-    fingerprint = models.CharField(max_length=64)
+    # A Fernet token of the full details, never the details themselves; empty for cards added
+    # before the details were kept (only their last 4 digits are known).
+    details = models.TextField(_("payout details (encrypted)"), blank=True, editable=False)
+    # HMAC of the full identifier: spots the same card added twice without decrypting anything.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
@@ -361,7 +365,6 @@ class PayoutMethod(models.Model):
                 condition=Q(is_active=True),
                 name="payout_method_unique_active",
             ),
-            models.CheckConstraint(condition=~Q(kind="card") | Q(account=""), name="payout_method_card_no_number"),
             models.CheckConstraint(
                 condition=Q(is_active=True, removed_at__isnull=True) | Q(is_active=False, removed_at__isnull=False),
                 name="payout_method_removed_at_matches",
@@ -422,6 +425,7 @@ class Withdrawal(models.Model):
         verbose_name = _("withdrawal")
         verbose_name_plural = _("withdrawals")
         ordering = ["-created_at"]
+        permissions = [("view_payout_details", _("Can see the full payout details of withdrawals"))]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_amount_positive"),
             models.CheckConstraint(
@@ -435,7 +439,7 @@ class Withdrawal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.amount} ({self.status})"
+        return f"#{self.pk} {self.amount} ({self.get_status_display()})"
 
 
 class Clearance(models.Model):
@@ -472,15 +476,27 @@ class Clearance(models.Model):
 
 
 class ReconciliationReport(models.Model):
-    """The result of one run of the ledger reconciliation (nightly, or `manage.py ledger_reconcile`)."""
+    """The result of one run of the ledger reconciliation: nightly (beat), `manage.py
+    ledger_reconcile`, or a staff member's "Run reconciliation now" (`triggered_by`)."""
 
-    created_at = models.DateTimeField(_("run at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    created_at = models.DateTimeField(_("finished"), default=timezone.now, db_index=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("run by"),
+        help_text=_("Empty: the nightly schedule or the command line."),
+    )
     ok = models.BooleanField(_("no drift"))
     accounts_checked = models.PositiveIntegerField(_("accounts checked"), default=0)
     journals_checked = models.PositiveIntegerField(_("journals checked"), default=0)
     transfers_checked = models.PositiveIntegerField(_("transfers checked"), default=0)
     # {"RUB": "0.00"}: the sum of all balances per currency (zero when the books balance).
     totals = models.JSONField(_("sum of balances per currency"), default=dict)
+    # The mismatches found, one readable line each (at most MAX_LISTED of one kind).
     problems = models.JSONField(_("problems"), default=list)
     duration_ms = models.PositiveIntegerField(_("duration, ms"), default=0)
 
@@ -488,6 +504,37 @@ class ReconciliationReport(models.Model):
         verbose_name = _("reconciliation report")
         verbose_name_plural = _("reconciliation reports")
         ordering = ["-created_at"]
+        permissions = [("run_reconciliation", _("Can run the ledger reconciliation now"))]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'drift'}"
+        outcome = gettext("no drift") if self.ok else gettext("drift found")
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}: {outcome}"
+
+    @property
+    def finished_at(self):
+        return self.created_at
+
+
+class PayoutDetailsView(models.Model):
+    """One showing of a withdrawal's full payout details to a staff member: who, when,
+    which withdrawal, from where. Written by `payout_details_reveal`, never changed."""
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("seen by")
+    )
+    withdrawal = models.ForeignKey(
+        Withdrawal, on_delete=models.PROTECT, related_name="details_views", verbose_name=_("withdrawal")
+    )
+    payout_method = models.ForeignKey(
+        PayoutMethod, on_delete=models.PROTECT, related_name="details_views", verbose_name=_("payout method")
+    )
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    viewed_at = models.DateTimeField(_("seen at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("payout details view")
+        verbose_name_plural = _("payout details views")
+        ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} #{self.withdrawal_id} {self.viewed_at:%Y-%m-%d %H:%M}"

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from accounts.models import User
+
 from .providers.sandbox import sandbox_charge_deliver, sandbox_deliver_due
 from .services import clearance_release_due, ledger_reconcile
 
@@ -10,8 +12,9 @@ _RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 2, "max_retries
 
 
 @shared_task(name="escrow.tasks.ledger_reconcile", **_RETRY)
-def ledger_reconcile_task() -> int:
-    return ledger_reconcile().pk
+def ledger_reconcile_task(triggered_by_id: int | None = None) -> int:
+    triggered_by = User.objects.filter(pk=triggered_by_id).first() if triggered_by_id else None
+    return ledger_reconcile(triggered_by=triggered_by).pk
 
 
 @shared_task(name="escrow.tasks.clearance_release_due", **_RETRY)

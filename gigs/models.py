@@ -58,7 +58,9 @@ class Gig(models.Model):
         REJECTED = "rejected", _("Rejected")
         PAUSED = "paused", _("Paused")
 
-    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gigs")
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gigs", verbose_name=_("seller")
+    )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs", verbose_name=_("category"))
     title = models.CharField(_("title"), max_length=80)
     slug = models.SlugField(max_length=100, allow_unicode=False)
@@ -75,16 +77,16 @@ class Gig(models.Model):
     )
     days_min = models.PositiveSmallIntegerField(_("fastest delivery, days"), default=0)
 
-    rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
-    rating_count = models.PositiveIntegerField(default=0)
+    rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0, verbose_name=_("average rating"))
+    rating_count = models.PositiveIntegerField(default=0, verbose_name=_("number of ratings"))
     # Search quality (gigs/ranking.py): stored so that search can walk it in order.
     search_score = models.FloatField(default=0, editable=False)
     orders_count = models.PositiveIntegerField(_("orders"), default=0)
     views_count = models.PositiveIntegerField(_("views"), default=0)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted for review"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
 
     search_vector = models.GeneratedField(
@@ -141,7 +143,7 @@ class GigPackage(models.Model):
         BUSINESS = 3, _("Business")
 
     gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="packages")
-    tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, verbose_name=_("package tier"))
     name = models.CharField(_("package name"), max_length=40)
     description = models.TextField(_("what is included"), max_length=1000)
     price = MoneyField(_("price"), max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
@@ -151,6 +153,8 @@ class GigPackage(models.Model):
     revisions = models.PositiveSmallIntegerField(_("revisions"), validators=[MaxValueValidator(20)])
 
     class Meta:
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
         ordering = ["tier"]
         constraints = [
             models.UniqueConstraint(fields=["gig", "tier"], name="gig_package_tier_unique"),
@@ -190,6 +194,8 @@ class GigExtra(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("extra")
+        verbose_name_plural = _("extras")
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gt=0), name="gig_extra_price_positive"),
@@ -214,12 +220,14 @@ def gig_image_upload_to(instance: "GigImage", filename: str) -> str:
 
 class GigImage(models.Model):
     gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to=gig_image_upload_to)
-    thumbnail = models.ImageField(upload_to=gig_image_upload_to, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    image = models.ImageField(upload_to=gig_image_upload_to, verbose_name=_("image"))
+    thumbnail = models.ImageField(upload_to=gig_image_upload_to, blank=True, verbose_name=_("thumbnail"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("gig image")
+        verbose_name_plural = _("gig images")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -246,6 +254,8 @@ class GigQuestion(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("requirements question")
+        verbose_name_plural = _("requirements questions")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -259,6 +269,8 @@ class GigFaq(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("question and answer")
+        verbose_name_plural = _("questions and answers")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -269,13 +281,17 @@ class GigEvent(models.Model):
     """Audit trail of a gig's status changes (moderation, pause, edits)."""
 
     gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("actor")
+    )
+    from_status = models.CharField(max_length=16, blank=True, verbose_name=_("status before"))
+    to_status = models.CharField(max_length=16, verbose_name=_("status after"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("gig event")
+        verbose_name_plural = _("gig events")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -438,6 +438,12 @@ ESCROW_ORDER_PAYER = "orders.services.order_pay_after_top_up"
 SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "sandbox-" + SECRET_KEY[:32])
 SANDBOX_WEBHOOK_DELAY_SECONDS = 5  # the "slow" test card's webhook comes this late
 SANDBOX_DUPLICATE_WEBHOOKS = True  # the sandbox delivers each event twice, as real providers may
+# Fernet keys that encrypt payout details (card numbers, wallets) at rest, newest first: to
+# rotate, put a new key in front, run `manage.py payout_details_rotate`, then drop the old one.
+# A local run and the tests derive one from SECRET_KEY; production must set it (a system
+# check stops `migrate` and `runserver` without it: escrow/checks.py).
+PAYOUT_DETAILS_KEYS = env_list("PAYOUT_DETAILS_KEY")
+PAYOUT_DETAILS_KEY_DERIVED = not PAYOUT_DETAILS_KEYS and (DEBUG or TESTING or _KEYLESS)
 ESCROW_MAX_AMOUNT = "1000000000000"  # the largest single transfer: far above any order, far below overflow
 WALLET_TOP_UP_MAX_AMOUNT = env("WALLET_TOP_UP_MAX_AMOUNT", "1000000")
 WALLET_HISTORY_PAGE_SIZE = 20

@@ -13,17 +13,21 @@ class Conversation(models.Model):
     order (`order` set). The pair is stored ordered (`user_low` < `user_high`) so that the
     database can refuse a second direct conversation between the same two people."""
 
-    user_low = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    user_high = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user_low = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("first person")
+    )
+    user_high = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("second person")
+    )
     order = models.OneToOneField(
         "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="thread", verbose_name=_("order")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     # Kept by the services, so the inbox reads one row per conversation.
     last_message = models.ForeignKey(
         "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_message_at = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("last message at"))
 
     class Meta:
         verbose_name = _("conversation")
@@ -102,7 +106,12 @@ class Message(models.Model):
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="messages_sent"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages_sent",
+        verbose_name=_("sender"),
     )
     body = models.TextField(_("text"), blank=True)
     body_masked = models.TextField(_("text with contacts hidden"), blank=True)

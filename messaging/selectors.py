@@ -11,11 +11,14 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from gigs.models import Gig
 from marketplace.parsing import parse_int
 from marketplace.rows import Columns, split
+from orders.evidence import EvidenceFile
 from orders.models import Order, OrderEvent
 
 from .display import NAMED_EVENT_KINDS
@@ -425,3 +428,26 @@ def custom_offer_get_for_user(*, user: User, offer_id: int):
     if offer is None:
         raise Http404
     return offer
+
+
+def order_thread_evidence(order: Order) -> list:
+    """The files sent in the order's thread (and in the pair's conversation before it), for the
+    dispute page in admin; each link is the access-checked download (staff may read threads)."""
+    user_low, user_high = pair(order.buyer_id, order.seller_id)
+    direct = Q(
+        message__conversation__user_low_id=user_low,
+        message__conversation__user_high_id=user_high,
+        message__conversation__order__isnull=True,
+    )
+    attachments = (
+        Attachment.objects.filter(Q(message__conversation__order_id=order.pk) | direct)
+        .select_related("message")
+        .order_by("pk")
+    )
+    source = _("Message")
+    return [
+        EvidenceFile(
+            a.message.sender_id, a.name, a.size, reverse("messaging:attachment", args=[a.pk]), source, a.created_at
+        )
+        for a in attachments
+    ]

@@ -33,51 +33,74 @@ class Order(models.Model):
 
     ACTIVE_STATUSES = (Status.AWAITING_REQUIREMENTS, Status.IN_PROGRESS, Status.DELIVERED, Status.DISPUTED)
 
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="purchases")
-    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales")
-    gig = models.ForeignKey("gigs.Gig", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="purchases", verbose_name=_("buyer")
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales", verbose_name=_("seller")
+    )
+    gig = models.ForeignKey(
+        "gigs.Gig", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders", verbose_name=_("gig")
+    )
     package = models.ForeignKey(
-        "gigs.GigPackage", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+        "gigs.GigPackage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("package"),
     )
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PENDING_PAYMENT)
 
     # --- what was bought (snapshot) ---
     gig_title = models.CharField(_("service"), max_length=80)
     package_name = models.CharField(_("package"), max_length=40)
-    package_tier = models.PositiveSmallIntegerField(default=1)
+    package_tier = models.PositiveSmallIntegerField(default=1, verbose_name=_("package tier"))
     package_description = models.TextField(_("what is included"), blank=True)
-    package_price = MoneyField(max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
+    package_price = MoneyField(
+        max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY, verbose_name=_("package price")
+    )
     # Package plus extras: the price of one unit; `total` is this times the quantity.
-    unit_price = MoneyField(max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
+    unit_price = MoneyField(
+        max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY, verbose_name=_("price of one")
+    )
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
     extras = models.JSONField(_("extras"), default=list, blank=True)  # [{"title", "price", "days"}]
     total = MoneyField(_("total"), max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY)
     delivery_days = models.PositiveSmallIntegerField(_("delivery, days"))
-    revision_days = models.PositiveSmallIntegerField(default=1)
+    revision_days = models.PositiveSmallIntegerField(default=1, verbose_name=_("days added by a revision"))
     revisions_included = models.PositiveSmallIntegerField(_("revisions included"), default=0)
     revisions_used = models.PositiveSmallIntegerField(_("revisions used"), default=0)
     # The blended tier rate from escrow.fees, at full precision so the fee is exact.
     fee_rate = models.DecimalField(_("fee rate"), max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES)
-    questions = models.JSONField(default=list, blank=True)  # [{"id", "text", "kind", "choices", "required"}]
+    # [{"id", "text", "kind", "choices", "required"}]
+    questions = models.JSONField(default=list, blank=True, verbose_name=_("requirements questions"))
 
     # --- life ---
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    was_late = models.BooleanField(default=False)
+    delivered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("delivered at"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
+    was_late = models.BooleanField(default=False, verbose_name=_("was late"))
     fee = MoneyField(
-        max_digits=12, decimal_places=2, default_currency=settings.MARKETPLACE_CURRENCY, null=True, blank=True
+        max_digits=12,
+        decimal_places=2,
+        default_currency=settings.MARKETPLACE_CURRENCY,
+        null=True,
+        blank=True,
+        verbose_name=_("fee"),
     )
 
     # --- timers (NULL: not running) ---
-    payment_expires_at = models.DateTimeField(null=True, blank=True)
-    auto_complete_at = models.DateTimeField(null=True, blank=True)
-    cancel_auto_accept_at = models.DateTimeField(null=True, blank=True)
+    payment_expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("to be paid by"))
+    auto_complete_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completes by itself at"))
+    cancel_auto_accept_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("cancellation accepted by itself at")
+    )
 
     # --- cancellation ---
     class CancelKind(models.TextChoices):
@@ -88,7 +111,9 @@ class Order(models.Model):
         SELLER = "seller", _("Cancelled by the seller")
         DISPUTE = "dispute", _("Refunded after a dispute")
 
-    cancel_kind = models.CharField(max_length=16, choices=CancelKind.choices, blank=True)
+    cancel_kind = models.CharField(
+        max_length=16, choices=CancelKind.choices, blank=True, verbose_name=_("kind of cancellation")
+    )
 
     # --- completion: how a completed order ended (orders.stats counts a split as not done) ---
     class CompletionKind(models.TextChoices):
@@ -100,20 +125,36 @@ class Order(models.Model):
     completion_kind = models.CharField(max_length=16, choices=CompletionKind.choices, blank=True, db_default="")
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
     cancel_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancellation asked by"),
     )
-    cancel_request_reason = models.TextField(blank=True)
-    status_before_dispute = models.CharField(max_length=24, blank=True)
+    cancel_request_reason = models.TextField(blank=True, verbose_name=_("reason for the cancellation request"))
+    status_before_dispute = models.CharField(max_length=24, blank=True, verbose_name=_("status before the dispute"))
 
     # --- milestones: a large offer split into parts, each an order of its own with its own
     # escrow, funded before it starts and released on its own acceptance. The first part
     # is the `parent` of the others.
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="later_milestones")
-    milestone_number = models.PositiveSmallIntegerField(null=True, blank=True)
-    milestone_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_milestones",
+        verbose_name=_("first milestone"),
+    )
+    milestone_number = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("milestone number"))
+    milestone_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("milestones in the contract")
+    )
     milestone_title = models.CharField(_("milestone"), max_length=80, blank=True)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["buyer", "status", "-created_at"], name="order_buyer_status"),
@@ -227,16 +268,20 @@ class OrderEvent(models.Model):
         EARNINGS_CLEARED = "earnings_cleared", _("Earnings available")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("actor")
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices, verbose_name=_("kind"))
+    from_status = models.CharField(max_length=24, blank=True, verbose_name=_("status before"))
+    to_status = models.CharField(max_length=24, blank=True, verbose_name=_("status after"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created"))
     # NULL until the email about this event went out; a sweep retries what the broker lost.
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["created_at"], name="order_event_unnotified",
@@ -300,12 +345,16 @@ class RequirementAnswer(models.Model):
 
 class Delivery(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="deliveries")
-    number = models.PositiveSmallIntegerField()
-    message = models.TextField()
-    revision_reason = models.TextField(blank=True)  # filled when the buyer asks for a revision
-    created_at = models.DateTimeField(auto_now_add=True)
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    message = models.TextField(verbose_name=_("message"))
+    revision_reason = models.TextField(
+        blank=True, verbose_name=_("revision asked for because")
+    )  # filled when the buyer asks for a revision
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["order", "number"], name="delivery_number_unique")]
 
@@ -320,18 +369,27 @@ class Dispute(models.Model):
         SPLIT = "split", _("Split")
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="dispute")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
     reason = models.TextField(_("reason"))
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(auto_now_add=True, verbose_name=_("opened at"))
     outcome = models.CharField(_("decision"), max_length=8, choices=Outcome.choices, blank=True)
-    seller_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    seller_percent = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("seller's share, %"))
     decision = models.TextField(_("written decision"), blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
 
     class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(seller_percent__isnull=True) | models.Q(seller_percent__lte=100),

@@ -3,14 +3,13 @@ the checkout's live summary and for the order itself, from one read of the gig."
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from moneyed import Money
 
 from accounts.models import Profile
-from escrow.fees import fee_for
+from escrow.fees import fee_for, split_amounts
 from gigs.models import Gig, GigExtra, GigPackage
 from marketplace.money import round_money
 
@@ -86,13 +85,6 @@ def quote(*, gig: Gig, package: GigPackage, extras: list[GigExtra], quantity: in
     )
 
 
-def split_seller_part(total: Money, seller_percent: int) -> Money:
-    """The seller's part of a split decided by staff: the percent of the total, half up to the
-    kopeck; the buyer gets the rest back, so the two always sum to the total."""
-    amount = (total.amount * seller_percent / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return Money(amount, total.currency)
-
-
 @dataclass(frozen=True)
 class Payout:
     """What the seller gets for an order: `gross` before the platform's fee, `net` after."""
@@ -110,7 +102,9 @@ def seller_payout(order) -> Payout | None:
     status = order.Status
     if order.status == status.COMPLETED and order.fee is not None:
         if order.completion_kind == order.CompletionKind.SPLIT:
-            gross = split_seller_part(order.total, order.dispute.seller_percent)
+            gross = split_amounts(
+                order.total, seller_percent=order.dispute.seller_percent, rate=order.fee_rate
+            ).seller_part
         else:
             gross = order.total
         return Payout(gross=gross, fee=order.fee, net=gross - order.fee, final=True)

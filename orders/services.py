@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from accounts.models import Profile, User
-from escrow.fees import fee_for
+from escrow.fees import SplitAmounts, fee_for, split_amounts
 from escrow.models import WebhookEvent
 from escrow.selectors import fee_rate_for
 from escrow.services import escrow_hold, escrow_refund, escrow_settle, escrow_split
@@ -37,7 +37,7 @@ from . import stats as order_stats
 from .events import order_event_dispatch
 from .models import Delivery, Dispute, Order, OrderEvent, OrderFile, RequirementAnswer
 from .notifications import SILENT, order_event_record
-from .pricing import orderable_gig, quote, split_seller_part
+from .pricing import orderable_gig, quote
 
 S = Order.Status
 K = OrderEvent.Kind
@@ -819,6 +819,12 @@ def dispute_open(*, order_id: int, actor: User, reason: str, files: list[Uploade
     return _transition(order, to=S.DISPUTED, actor=actor, kind=K.DISPUTE_OPENED, note=reason, fields=fields)
 
 
+def dispute_split_amounts(*, order: Order, seller_percent: int) -> SplitAmounts:
+    """What a split of `order` by `seller_percent` gives each side: the dispute page's
+    preview shows exactly what `dispute_resolve` moves (both read it here)."""
+    return split_amounts(order.total, seller_percent=seller_percent, rate=order.fee_rate)
+
+
 @retry_on_conflict
 @transaction.atomic
 def dispute_resolve(
@@ -858,15 +864,12 @@ def dispute_resolve(
             event_kind=K.DISPUTE_RESOLVED,
             later=later,
         )
-    total = order.total
-    seller_part = split_seller_part(total, seller_percent)
-    buyer_part = total - seller_part
-    fee = _fee(order, seller_part)
+    parts = dispute_split_amounts(order=order, seller_percent=seller_percent)
     escrow_split(
-        order_id=order.pk, buyer=order.buyer, seller=order.seller, buyer_part=buyer_part, seller_part=seller_part,
-        fee=fee, actor=actor,
+        order_id=order.pk, buyer=order.buyer, seller=order.seller, buyer_part=parts.buyer_refund,
+        seller_part=parts.seller_part, fee=parts.fee, actor=actor,
     )  # fmt: skip
-    order.fee = fee
+    order.fee = parts.fee
     order.completed_at = timezone.now()
     order.completion_kind = Order.CompletionKind.SPLIT
     order = _transition(

@@ -15,26 +15,34 @@ class Review(models.Model):
         BUYER = "buyer", _("Buyer about the seller")
         SELLER = "seller", _("Seller about the buyer")
 
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="reviews")
-    role = models.CharField(max_length=8, choices=Role.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written")
-    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received")
-    gig = models.ForeignKey("gigs.Gig", on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews")
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="reviews", verbose_name=_("order"))
+    role = models.CharField(max_length=8, choices=Role.choices, verbose_name=_("role"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written", verbose_name=_("author")
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received", verbose_name=_("about")
+    )
+    gig = models.ForeignKey(
+        "gigs.Gig", on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews", verbose_name=_("gig")
+    )
     rating = models.PositiveSmallIntegerField(_("overall rating"))
     communication = models.PositiveSmallIntegerField(_("communication"), null=True, blank=True)
     quality = models.PositiveSmallIntegerField(_("quality"), null=True, blank=True)
     on_time = models.PositiveSmallIntegerField(_("on time"), null=True, blank=True)
     text = models.TextField(_("review"), max_length=3000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    reveal_due_at = models.DateTimeField()
-    visible_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    reveal_due_at = models.DateTimeField(verbose_name=_("shown to both at the latest"))
+    visible_at = models.DateTimeField(null=True, blank=True, verbose_name=_("visible since"))
     hidden_reason = models.TextField(_("hidden by staff because"), blank=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True, verbose_name=_("hidden at"))
     reply = models.TextField(_("seller's reply"), max_length=2000, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("replied at"))
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["-visible_at", "-id"]
         indexes = [
             models.Index(fields=["subject", "role", "-visible_at"], name="review_subject_visible"),

@@ -21,8 +21,10 @@ from .ledger import (
     validate_amount,
 )
 from .payments import PaymentStart, WebhookResult, payment_start, safe_next_url, webhook_receive
-from .reconciliation import ledger_reconcile
+from .reconciliation import ledger_reconcile, ledger_reconcile_request
 from .withdrawals import (
+    payout_details_reveal,
+    payout_details_rotate,
     payout_method_add,
     payout_method_remove,
     withdrawal_mark_paid,
@@ -43,8 +45,11 @@ __all__ = [
     "escrow_split",
     "ledger_post",
     "ledger_reconcile",
+    "ledger_reconcile_request",
     "ledger_reverse",
     "payment_start",
+    "payout_details_reveal",
+    "payout_details_rotate",
     "payout_method_add",
     "payout_method_remove",
     "safe_next_url",

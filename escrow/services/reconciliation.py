@@ -9,8 +9,12 @@ from django.core.mail import mail_admins
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from marketplace.errors import DomainError
+from marketplace.jobs import publish
 from marketplace.money import round_amount
 
 from ..models import Account, Clearance, Journal, PairTurnover, Payment, ReconciliationReport, Transfer, Withdrawal
@@ -24,9 +28,11 @@ _DECIMAL = DecimalField(max_digits=30, decimal_places=2)
 _ZERO = Value(Decimal(0), output_field=_DECIMAL)
 
 
-def ledger_reconcile(*, notify: bool = True) -> ReconciliationReport:
-    """Run every check, store a ReconciliationReport and, on drift, e-mail the admins."""
+def ledger_reconcile(*, notify: bool = True, triggered_by: User | None = None) -> ReconciliationReport:
+    """Run every check, store a ReconciliationReport and, on drift, e-mail the admins.
+    `triggered_by`: the staff member who asked for this run (None: the schedule or a command)."""
     nested = connection.in_atomic_block
+    started_at = timezone.now()
     started = time.monotonic()
     problems: list[str] = []
     with transaction.atomic():
@@ -47,6 +53,8 @@ def ledger_reconcile(*, notify: bool = True) -> ReconciliationReport:
         accounts_checked = Account.objects.count()
         transfers_checked = Transfer.objects.count()
     report = ReconciliationReport.objects.create(
+        started_at=started_at,
+        triggered_by=triggered_by,
         ok=not problems,
         accounts_checked=accounts_checked,
         journals_checked=journals_checked,
@@ -65,6 +73,17 @@ def ledger_reconcile(*, notify: bool = True) -> ReconciliationReport:
                 ),
             )
     return report
+
+
+def ledger_reconcile_request(*, actor: User) -> bool:
+    """Staff's "Run reconciliation now". The run reads every ledger row, so a Celery worker
+    does it, not the request (with CELERY_TASK_ALWAYS_EAGER, as in tests, it is done when this
+    returns); its report names `actor`. False when the broker could not take the task."""
+    if not actor.has_perm("escrow.run_reconciliation"):
+        raise DomainError(_("You do not have the permission to run the reconciliation."))
+    from ..tasks import ledger_reconcile_task  # the tasks module imports the services
+
+    return publish(ledger_reconcile_task, triggered_by_id=actor.pk)
 
 
 def _rounded(expression):

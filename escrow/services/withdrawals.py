@@ -17,7 +17,8 @@ from .. import conf
 from ..destinations import parse_destination
 from ..display import money_text
 from ..errors import IdempotencyConflictError, PayoutMethodError, WithdrawalError
-from ..models import Account, Journal, PayoutMethod, Withdrawal
+from ..models import Account, Journal, PayoutDetailsView, PayoutMethod, Withdrawal
+from ..payout_details import InvalidToken, payout_details_decrypt, payout_details_encrypt, payout_details_rotate_token
 from .ledger import AccountRef, TransferSpec, accounts_ensure, ledger_post, validate_amount
 
 MAX_PAYOUT_METHODS = 10
@@ -28,7 +29,8 @@ _REQUEST_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 @retry_on_conflict
 @transaction.atomic
 def payout_method_add(*, user: User, kind: str, value: str) -> PayoutMethod:
-    """Save where withdrawals may go. Only what a payout needs is kept, shown masked."""
+    """Save where withdrawals may go: shown masked, the full details (what staff pay to) kept
+    encrypted."""
     destination = parse_destination(kind, value)
     # Locks the user row (and nothing else, last in the lock order): two forms submitted at
     # once cannot both pass the limit.
@@ -44,7 +46,7 @@ def payout_method_add(*, user: User, kind: str, value: str) -> PayoutMethod:
         user=user,
         kind=destination.kind,
         masked=destination.masked,
-        account=destination.account,
+        details=payout_details_encrypt(destination.details),
         fingerprint=destination.fingerprint,
     )
 
@@ -201,3 +203,53 @@ def _notify_decision(withdrawal: Withdrawal) -> None:
         url_name="escrow:wallet",
         actor=withdrawal.decided_by,
     )
+
+
+@transaction.atomic
+def payout_details_reveal(*, withdrawal_id: int, viewer: User, ip: str | None = None) -> str:
+    """The full payout details of a withdrawal, for a staff member who pays it. Only with the
+    `escrow.view_payout_details` permission (superusers have every permission), and every
+    showing leaves a PayoutDetailsView row in the same transaction: no row, no details."""
+    if not (viewer.is_active and viewer.is_staff and viewer.has_perm("escrow.view_payout_details")):
+        raise WithdrawalError(_("You do not have the permission to see payout details."))
+    withdrawal = Withdrawal.objects.select_related("payout_method").filter(pk=withdrawal_id).first()
+    if withdrawal is None:
+        raise WithdrawalError(_("This withdrawal does not exist."))
+    PayoutDetailsView.objects.create(
+        viewer=viewer, withdrawal=withdrawal, payout_method=withdrawal.payout_method, ip=ip or None
+    )
+    try:
+        return payout_details_decrypt(withdrawal.payout_method.details)
+    except InvalidToken:
+        raise WithdrawalError(
+            _("The payout details cannot be decrypted with the configured keys (PAYOUT_DETAILS_KEY).")
+        ) from None
+
+
+def payout_details_rotate(*, batch: int = 500) -> dict[str, int]:
+    """Re-encrypt every kept payout details with the newest PAYOUT_DETAILS_KEY (the first),
+    so the older keys can be dropped afterwards. Each batch is its own transaction; safe to
+    run again or while the site runs. A token no configured key opens is left as it is and
+    counted (its key is missing: dropping keys now would lose it)."""
+    counts = {"rotated": 0, "unreadable": 0}
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                PayoutMethod.objects.select_for_update(no_key=True)
+                .filter(pk__gt=last_id)
+                .exclude(details="")
+                .order_by("pk")
+                .only("pk", "details")[:batch]
+            )
+            for method in rows:
+                try:
+                    token = payout_details_rotate_token(method.details)
+                except InvalidToken:
+                    counts["unreadable"] += 1
+                    continue
+                PayoutMethod.objects.filter(pk=method.pk).update(details=token)
+                counts["rotated"] += 1
+        if not rows:
+            return counts
+        last_id = rows[-1].pk

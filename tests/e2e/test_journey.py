@@ -247,6 +247,10 @@ def test_gig_journey(people, live_server, django_capture_on_commit_callbacks):
     admin_action(moderator, "/admin/escrow/withdrawal/", withdrawal.pk, "mark_paid")
     withdrawal.refresh_from_db()
     assert withdrawal.status == Withdrawal.Status.PAID
+    # Without escrow.view_payout_details the withdrawal's page shows the mask only.
+    moderator.go(f"/admin/escrow/withdrawal/{withdrawal.pk}/change/")
+    assert withdrawal.payout_method.masked in moderator.page.locator("#payout-details").inner_text()
+    moderator.shot("admin-withdrawal", check_a11y=False)
     anna.go("/wallet/")
     assert "1 000" in rub(anna.page.locator("main").inner_text())
 
@@ -267,8 +271,13 @@ def test_gig_journey(people, live_server, django_capture_on_commit_callbacks):
     moderator.page.locator("input[name=outcome][value=split]").check()
     moderator.page.fill("input[name=seller_percent]", "40")
     moderator.page.fill("textarea[name=decision]", "Работа начата, но не завершена: 40% продавцу.")
+    # The split preview comes live (htmx) with what each side gets, before anything is saved.
+    preview = moderator.page.locator("#split-preview")
+    preview.locator("table").wait_for()
+    assert "Возврат покупателю" in preview.inner_text()
+    assert second.status == Order.Status.DISPUTED
     moderator.shot("admin-dispute", check_a11y=False)
-    moderator.submit("form:has(textarea[name=decision])", "input[type=submit]")
+    moderator.submit("form:has(textarea[name=decision])", "input[type=submit].default")
     second.refresh_from_db()
     assert second.status == Order.Status.COMPLETED
     for person in (ivan, anna):

@@ -1,9 +1,19 @@
+import io
+
 import pytest
+from cryptography.fernet import Fernet
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
-from escrow.models import Account, Journal, Withdrawal
-from escrow.services import ledger_reconcile, withdrawal_request
+from escrow.checks import payout_details_key_check
+from escrow.models import Account, Journal, PayoutDetailsView, ReconciliationReport, Withdrawal
+from escrow.payout_details import payout_details_decrypt
+from escrow.services import ledger_reconcile, payout_method_add, withdrawal_request
+from escrow.tasks import ledger_reconcile_task
+from tests.factories import UserFactory
 
 from .factories import balance, card_method, rub, seller_with_money
 
@@ -18,6 +28,7 @@ LEDGER_MODELS = [
     "payoutmethod",
     "clearance",
     "reconciliationreport",
+    "payoutdetailsview",
 ]
 
 
@@ -103,3 +114,146 @@ def test_a_withdrawal_page_is_read_only(staff_client, withdrawals):
     assert staff_client.post(url, {"status": "paid"}).status_code == 403
     first.refresh_from_db()
     assert first.status == Withdrawal.Status.REQUESTED
+
+
+# --- payout details: masked, shown in full only with the permission, each showing audited ---
+
+FULL_CARD = "4242424242424242"
+
+
+def _staff_with(*codenames):
+    member = UserFactory(is_staff=True)
+    for codename in codenames:
+        member.user_permissions.add(Permission.objects.get(content_type__app_label="escrow", codename=codename))
+    return member
+
+
+def _withdrawal_page(client, withdrawal, **extra):
+    return client.get(reverse("admin:escrow_withdrawal_change", args=[withdrawal.pk]), **extra).content.decode()
+
+
+def test_the_withdrawal_list_shows_the_mask_only(staff_client, withdrawals):
+    page = staff_client.get(reverse("admin:escrow_withdrawal_changelist")).content.decode()
+    assert "•••• 4242" in page and FULL_CARD not in page
+    assert not PayoutDetailsView.objects.exists()
+
+
+def test_staff_without_the_permission_see_only_the_mask(client, withdrawals):
+    _seller, (first, *_rest) = withdrawals
+    client.force_login(_staff_with("view_withdrawal"))
+    page = _withdrawal_page(client, first)
+    assert "•••• 4242" in page and FULL_CARD not in page
+    assert "Can see the full payout details of withdrawals" in page  # says who may see them
+    assert not PayoutDetailsView.objects.exists()
+
+
+def test_staff_with_the_permission_see_the_full_details_and_each_view_is_recorded(client, withdrawals):
+    _seller, (first, second, _third) = withdrawals
+    payer = _staff_with("view_withdrawal", "view_payout_details")
+    client.force_login(payer)
+    assert FULL_CARD in _withdrawal_page(client, first, REMOTE_ADDR="203.0.113.7")
+    assert FULL_CARD in _withdrawal_page(client, first, REMOTE_ADDR="203.0.113.7")
+    assert FULL_CARD in _withdrawal_page(client, second)
+    views = list(PayoutDetailsView.objects.order_by("pk"))
+    assert [(v.viewer, v.withdrawal_id) for v in views] == [(payer, first.pk), (payer, first.pk), (payer, second.pk)]
+    assert views[0].ip == "203.0.113.7" and views[0].payout_method_id == first.payout_method_id
+    # A refused change (POST) shows nothing and records nothing.
+    client.post(reverse("admin:escrow_withdrawal_change", args=[first.pk]), {"status": "paid"})
+    assert PayoutDetailsView.objects.count() == 3
+
+
+def test_a_superuser_sees_the_details_too_and_is_recorded(staff_client, staff, withdrawals):
+    _seller, (first, *_rest) = withdrawals
+    assert FULL_CARD in _withdrawal_page(staff_client, first)
+    assert PayoutDetailsView.objects.get().viewer == staff
+    audit = staff_client.get(reverse("admin:escrow_payoutdetailsview_changelist")).content.decode()
+    assert str(staff) in audit
+
+
+def test_the_audit_cannot_be_edited_or_deleted(staff_client, withdrawals):
+    _seller, (first, *_rest) = withdrawals
+    _withdrawal_page(staff_client, first)
+    view = PayoutDetailsView.objects.get()
+    assert staff_client.get(reverse("admin:escrow_payoutdetailsview_delete", args=[view.pk])).status_code == 403
+    assert staff_client.post(reverse("admin:escrow_payoutdetailsview_change", args=[view.pk]), {}).status_code == 403
+
+
+def test_the_database_holds_no_plain_details(withdrawals):
+    _seller, (first, *_rest) = withdrawals
+    paypal = payout_method_add(user=first.user, kind="paypal", value="payee@example.com")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM escrow_payoutmethod WHERE id IN (%s, %s)", [first.payout_method_id, paypal.pk])
+        rows = cursor.fetchall()
+    text = repr(rows)
+    assert FULL_CARD not in text and "payee@example.com" not in text
+    assert payout_details_decrypt(paypal.details) == "payee@example.com"
+
+
+def test_details_kept_under_an_old_key_still_open_after_rotation(settings, withdrawals):
+    _seller, (first, *_rest) = withdrawals
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.PAYOUT_DETAILS_KEYS = [old_key]
+    method = payout_method_add(user=first.user, kind="webmoney", value="Z123456789012")
+    settings.PAYOUT_DETAILS_KEYS = [new_key, old_key]
+    assert payout_details_decrypt(method.details) == "Z123456789012"
+    with pytest.raises(CommandError, match="1 payout method"):  # the fixture's card, under the derived key
+        call_command("payout_details_rotate", stdout=io.StringIO())
+    method.refresh_from_db()
+    settings.PAYOUT_DETAILS_KEYS = [new_key]
+    assert payout_details_decrypt(method.details) == "Z123456789012"
+
+
+def test_production_refuses_to_start_without_a_key(settings):
+    settings.PAYOUT_DETAILS_KEYS = []
+    settings.PAYOUT_DETAILS_KEY_DERIVED = False
+    assert [error.id for error in payout_details_key_check(None)] == ["escrow.E001"]
+    settings.PAYOUT_DETAILS_KEYS = ["not-a-fernet-key"]
+    assert [error.id for error in payout_details_key_check(None)] == ["escrow.E001"]
+    settings.PAYOUT_DETAILS_KEYS = [Fernet.generate_key().decode()]
+    assert payout_details_key_check(None) == []
+
+
+# --- reconciliation: the reports and "Run reconciliation now" ---------------------------------
+
+
+def test_run_reconciliation_now_writes_a_report_naming_who_ran_it(client, withdrawals):
+    runner = _staff_with("view_reconciliationreport", "run_reconciliation")
+    client.force_login(runner)
+    url = reverse("admin:escrow_reconciliationreport_changelist")
+    page = client.get(url).content.decode()
+    assert reverse("admin:escrow_reconciliation_run") in page
+    response = client.post(reverse("admin:escrow_reconciliation_run"), follow=True)
+    assert response.redirect_chain[-1][0] == url
+    report = ReconciliationReport.objects.get()
+    assert report.ok and report.triggered_by == runner
+    assert report.started_at <= report.finished_at
+    assert report.accounts_checked == Account.objects.count()
+    assert str(runner) in response.content.decode()
+
+
+def test_a_broken_cached_balance_shows_as_a_mismatch_in_the_report(client, withdrawals):
+    seller, _ = withdrawals
+    wallet = Account.objects.get(user=seller, kind=Account.Kind.WALLET)
+    with connection.cursor() as cursor:  # the cached balance is not append-only; transfers are
+        cursor.execute("UPDATE escrow_account SET balance = balance + 7 WHERE id = %s", [wallet.pk])
+    client.force_login(_staff_with("view_reconciliationreport", "run_reconciliation"))
+    client.post(reverse("admin:escrow_reconciliation_run"))
+    report = ReconciliationReport.objects.get()
+    assert not report.ok
+    assert any(f"Account #{wallet.pk}" in problem and "cached balance" in problem for problem in report.problems)
+    page = client.get(reverse("admin:escrow_reconciliationreport_change", args=[report.pk])).content.decode()
+    assert f"Account #{wallet.pk}" in page
+
+
+def test_staff_without_the_permission_cannot_run_it(client, withdrawals):
+    client.force_login(_staff_with("view_reconciliationreport"))
+    page = client.get(reverse("admin:escrow_reconciliationreport_changelist")).content.decode()
+    assert reverse("admin:escrow_reconciliation_run") not in page
+    assert client.post(reverse("admin:escrow_reconciliation_run")).status_code == 403
+    assert client.get(reverse("admin:escrow_reconciliation_run")).status_code == 405
+    assert not ReconciliationReport.objects.exists()
+
+
+def test_the_nightly_task_leaves_a_report_run_by_nobody(withdrawals):
+    ledger_reconcile_task.delay()
+    assert ReconciliationReport.objects.get().triggered_by is None

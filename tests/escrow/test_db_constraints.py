@@ -120,12 +120,6 @@ def test_a_decided_withdrawal_needs_its_decision_and_a_rejection_its_reason():
         )
 
 
-def test_a_card_payout_method_never_stores_the_number(user):
-    card = card_method(user)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        type(card).objects.filter(pk=card.pk).update(account="4242424242424242")
-
-
 # --- PostgreSQL triggers -----------------------------------------------------------------
 
 

@@ -51,6 +51,7 @@ def test_check_deploy_is_clean_with_production_env():
             "SECRET_KEY": "a-real-production-secret-3c4f8a1d9e7b6a5c2f0e1d9c8b7a6f5e4d3c2b1a",
             "ALLOWED_HOSTS": "gigmarket.example",
             "CSRF_TRUSTED_ORIGINS": "https://gigmarket.example",
+            "PAYOUT_DETAILS_KEY": "cHJvZHVjdGlvbi1wYXlvdXQta2V5LWZvci10ZXN0cy0=",
         }
     )
     result = subprocess.run(
@@ -73,6 +74,16 @@ def test_missing_secret_key_refuses_to_start_in_production():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_missing_payout_details_key_refuses_to_start_in_production():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING", "PAYOUT_DETAILS_KEY"}}
+    env.update({"DEBUG": "0", "TESTING": "0", "SECRET_KEY": "a-real-production-secret-3c4f8a1d9e7b"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "escrow.E001" in result.stderr and "PAYOUT_DETAILS_KEY" in result.stderr
 
 
 def test_makemigrations_check_needs_no_secret_key():
