@@ -10,6 +10,7 @@ test prints their tails.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import re
@@ -216,7 +217,7 @@ NOT_INHERITED_PREFIXES = ("DJANGO_", "CELERY_", "SECURE_", "EMAIL_", "PYTEST")
 NOT_INHERITED = {
     "DATABASE_URL", "REDIS_URL", "TESTING", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
     "TEST_REDIS_DB", "VAR_DIR", "STATIC_ROOT", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "CONN_MAX_AGE", "SITE_URL",
-    "LOG_LEVEL",
+    "LOG_LEVEL", "PAYOUT_DETAILS_KEY",
 }  # fmt: skip
 
 
@@ -252,6 +253,7 @@ class Site:
             "DEBUG": "0",
             "TESTING": "0",
             "SECRET_KEY": "chaos-" + secrets.token_hex(24),
+            "PAYOUT_DETAILS_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": f"https://127.0.0.1:{self.web_port}",
             "DATABASE_URL": self.postgres.url,
