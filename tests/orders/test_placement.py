@@ -23,8 +23,9 @@ S = Order.Status
 # Statements per POST inside the test's transaction (each service's atomic block is a
 # savepoint here, a BEGIN/COMMIT in production), the session and the user included.
 # Before the placement path was trimmed: checkout 15, pay 38.
-CHECKOUT_QUERIES = 10  # session, user, gig, packages, questions, turnover, order, event (+ savepoint pair)
-PAY_QUERIES = 21  # session, user, order lock, escrow account, locks, key, journal, transfer, balances,
+# The first request of a person in two minutes also writes when they were last seen (accounts.presence).
+CHECKOUT_QUERIES = 11  # session, user, gig, packages, questions, turnover, order, event (+ savepoint pair), seen
+PAY_QUERIES = 22  # session, user, seen, order lock, escrow account, locks, key, journal, transfer, balances,
 # order, event, the seller's notification, and the new thread: savepoint, lookup, conversation, line,
 # participants, last line
 
