@@ -39,7 +39,9 @@ def lighthouse_command() -> list[str]:
     folder = os.environ.get("LIGHTHOUSE_DIR")
     binary = Path(folder, "node_modules", ".bin", "lighthouse") if folder else shutil.which("lighthouse")
     if not binary or not Path(binary).exists():
-        sys.exit("Lighthouse not found: `npm install lighthouse` in a folder outside the repository and set LIGHTHOUSE_DIR to it.")
+        sys.exit(
+            "Lighthouse not found: `npm install lighthouse` in a folder outside the repository, set LIGHTHOUSE_DIR."
+        )
     return [str(binary)]
 
 
@@ -127,10 +129,7 @@ def run_lighthouse(command: list[str], url: str, output: Path) -> dict:
     row["LCP"] = round(audits[METRICS["LCP"]]["numericValue"] / 1000, 2)
     row["TBT"] = round(audits[METRICS["TBT"]]["numericValue"])
     scored = {
-        ref["id"]
-        for name in CATEGORIES[1:]
-        for ref in report["categories"][name]["auditRefs"]
-        if ref.get("weight")
+        ref["id"] for name in CATEGORIES[1:] for ref in report["categories"][name]["auditRefs"] if ref.get("weight")
     }
     row["failed"] = sorted(key for key in scored if (audits[key].get("score") is not None and audits[key]["score"] < 1))
     return row
@@ -154,7 +153,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument("--only", nargs="*", help="page names (home catalog search gig profile)")
     parser.add_argument("--query", default="логотип", help="the search page's words")
-    parser.add_argument("--runs", type=int, default=1, help="runs per page; the median performance run is kept")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page; the run of median performance is kept")
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
     args.database_url = os.environ.get("DATABASE_URL", "")
@@ -164,7 +163,7 @@ def main() -> None:
         args.static_root = Path(workdir, "static")
         env = server_env(args)
         log("collectstatic (compressed manifest storage)")
-        subprocess.run(  # noqa: S603 - our own manage.py
+        subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
         port = args.port or free_port()

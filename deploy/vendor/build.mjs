@@ -73,9 +73,14 @@ const minified = await esbuild.transform(purged.css, { loader: "css", minify: tr
 writeFileSync(path.join(out, "bootstrap.trimmed.min.css"), banner + "\n" + minified.code);
 
 // 3. The class names of the full stylesheet, for the safelist regression test.
+// A class counts as Bootstrap's where it leads a selector (".icon-link > .bi" defines no "bi").
 const classes = new Set();
-for (const match of fullCss.replace(/\{[^}]*\}/g, "{}").matchAll(/\.(-?[_a-zA-Z][\w-]*)/g)) {
-  classes.add(match[1]);
+const selectors = fullCss.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\{[^{}]*\}/g, "{}").matchAll(/([^{}@]+)\{/g);
+for (const [, group] of selectors) {
+  for (const selector of group.split(",")) {
+    const lead = selector.trim().split(/[\s>+~]/)[0];
+    for (const match of lead.matchAll(/\.(-?[_a-zA-Z][\w-]*)/g)) classes.add(match[1]);
+  }
 }
 writeFileSync(
   path.join(repo, "deploy/vendor/bootstrap-classes.txt"),
