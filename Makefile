@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test chaos lint check install messages migrate setup demo worker beat web proxy bench clean
+.PHONY: run test chaos lint check install messages migrate setup demo worker beat web proxy bench lighthouse clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,14 @@ check: install
 BENCH_ARGS ?=
 bench: messages
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Lighthouse (mobile) on five pages, gunicorn with DEBUG=0 on the data of `make demo` (or
+# DATABASE_URL): needs `npm install lighthouse` in LIGHTHOUSE_DIR, outside the repository, and
+# Chromium (bench/README.md, "Lighthouse").
+LIGHTHOUSE_DIR ?= $(abspath ../lighthouse)
+LIGHTHOUSE_ARGS ?=
+lighthouse: messages
+	LIGHTHOUSE_DIR=$(LIGHTHOUSE_DIR) $(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache

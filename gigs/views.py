@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import presence
 from marketplace import fragments
 from marketplace.errors import DomainError
 from marketplace.fragments import fragment_key
@@ -117,29 +118,35 @@ def _results_html(request, context) -> str:
     time, from the cached cards and the cached count and pages around them."""
     page = context["page"]
     language = get_language()
+    # Who of the sellers is online now is part of what the results show (and of their key).
+    context["online_ids"] = presence.online_ids(gig.seller_id for gig in page.gigs)
     parts = (
         request.get_full_path(), language, [card_cache_key(gig, language) for gig in page.gigs],
         page.next_token, page.previous_token, page.fallback, page.suggestion, context["count"], context["filtered"],
+        sorted(context["online_ids"]),
     )  # fmt: skip
     context["results_key"] = hashlib.sha256(repr(parts).encode()).hexdigest()
     if request.user.is_authenticated:
-        with_card_html(page.gigs)
+        with_card_html(page.gigs, first_cover=True)
         return render_to_string("gigs/_catalog_results.html", context, request)
     key = fragment_key("catalog_results", context["results_key"])
     html = caches["local"].get(key)
     if html is None:
-        with_card_html(page.gigs)
+        with_card_html(page.gigs, first_cover=True)
         html = render_to_string("gigs/_catalog_results.html", context, request)
         caches["local"].set(key, html, RESULTS_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own (autoescaping) template's output
 
 
-def card_cache_key(gig: Gig, language: str) -> str:
-    """What a card shows from the gig's row: an edit moves `updated_at`, a review the rating."""
-    return f"gigs:card:v1:{gig.pk}:{gig.updated_at.timestamp()}:{gig.rating_count}:{gig.rating_avg}:{language}"
+def card_cache_key(gig: Gig, language: str, *, first: bool = False) -> str:
+    """What a card shows from the gig's row: an edit moves `updated_at`, a review the rating.
+    A listing's first card is a variant of its own (its cover is fetched first, not lazily):
+    a card's cached HTML is used as it is, never edited."""
+    variant = ":first" if first else ""
+    return f"gigs:card:v1:{gig.pk}:{gig.updated_at.timestamp()}:{gig.rating_count}:{gig.rating_avg}:{language}{variant}"
 
 
-def with_card_html(gigs) -> None:
+def with_card_html(gigs, *, first_cover: bool = False) -> None:
     """Give each gig its card's visitor-independent HTML (`gig.card_html`): from the cache,
     all cards in one round trip, or rendered now (their seller and images read in two
     queries for all the missing cards) and cached.
@@ -150,7 +157,8 @@ def with_card_html(gigs) -> None:
     if not gigs:
         return
     language = get_language()
-    keys = {gig.pk: card_cache_key(gig, language) for gig in gigs}
+    first = gigs[0].pk if first_cover else None  # the cover that is the page's largest paint on a phone
+    keys = {gig.pk: card_cache_key(gig, language, first=gig.pk == first) for gig in gigs}
     # The process's own copy first (a card's key changes with the gig), then the shared cache.
     local = caches["local"]
     found = local.get_many(list(keys.values()))
@@ -166,7 +174,7 @@ def with_card_html(gigs) -> None:
     for gig in gigs:
         html = found.get(keys[gig.pk])
         if html is None:
-            context = {"gig": gig, "card_body_only": True}
+            context = {"gig": gig, "card_body_only": True, "first_cover": gig.pk == first}
             html = rendered[keys[gig.pk]] = render_to_string("gigs/_gig_card.html", context)
         gig.card_html = mark_safe(html)  # noqa: S308 - rendered by our own (autoescaping) template
     if rendered:

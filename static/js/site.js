@@ -9,10 +9,12 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
 })();
-// On a phone the catalog filters start folded so the results come first.
+// The catalog filters come folded in the HTML (the results first on a phone); from 992 px
+// site.css shows them with ::details-content. A browser without it gets them opened here.
 document.addEventListener("DOMContentLoaded", function () {
-  if (window.matchMedia("(max-width: 991.98px)").matches) {
-    document.querySelectorAll("details.filters-box[open]").forEach(function (box) { box.removeAttribute("open"); });
+  if (window.CSS && CSS.supports("selector(::details-content)")) { return; }
+  if (window.matchMedia("(min-width: 992px)").matches) {
+    document.querySelectorAll("details.filters-box:not([open])").forEach(function (box) { box.setAttribute("open", ""); });
   }
 });
 // The header search's suggestions close on Escape and when the focus leaves the search.

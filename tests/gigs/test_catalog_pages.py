@@ -147,9 +147,12 @@ def test_a_changed_gig_is_never_served_from_an_old_cached_card(client, thirty):
 
 def test_cards_come_from_the_cache_without_reading_sellers_or_images(client, thirty, django_assert_num_queries):
     client.get(reverse("gigs:catalog"))
-    with django_assert_num_queries(1) as captured:  # the page of gigs; the count and cards are cached
+    # The page of gigs, and who of their sellers is online now (it changes without the cards
+    # changing); the count and the cards are cached.
+    with django_assert_num_queries(2) as captured:
         client.get(reverse("gigs:catalog"))
     assert "gigs_gig" in captured.captured_queries[0]["sql"]
+    assert "last_seen_at" in captured.captured_queries[1]["sql"]
 
 
 def _buttons(body: str) -> dict[int, str]:
@@ -249,7 +252,7 @@ def test_section_and_category_are_found_in_the_cached_tree_which_a_category_save
     GigFactory(category=logo, title="Logo gig")
     url = reverse("gigs:category", args=[logo.parent.slug, logo.slug])
     client.get(url)
-    with django_assert_num_queries(1) as captured:  # the page of gigs: no category lookups
+    with django_assert_num_queries(2) as captured:  # the page of gigs and who is online: no category lookups
         assert client.get(url).status_code == 200
     assert "gigs_category" not in captured.captured_queries[0]["sql"]
     icons = CategoryFactory(slug="icons", parent=logo.parent)  # a new category is found at once
