@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from marketplace import fragments
 from marketplace.errors import DomainError
-from marketplace.images import reencode_image, thumbnail_image
+from marketplace.images import image_rows_delete, reencode_image, reencode_showcase_images, thumbnail_image
 from marketplace.jobs import enqueue_on_commit
 
 from .models import (
@@ -187,27 +187,14 @@ def _portfolio_forget(*, owner_id: int, gig_ids) -> None:
 def _portfolio_images_prepare(files: list[UploadedFile]) -> list[ContentFile]:
     if len(files) > PORTFOLIO_MAX_IMAGES:
         raise PortfolioError(_("A work has at most %(n)s images.") % {"n": PORTFOLIO_MAX_IMAGES})
-    # Exactly as gig images: re-encoded from the pixels, within the same limits.
-    return [
-        reencode_image(
-            upload,
-            max_bytes=settings.GIG_IMAGE_MAX_BYTES,
-            max_pixels=settings.GIG_IMAGE_MAX_PIXELS,
-            max_side=settings.GIG_IMAGE_SIDE,
-        )
-        for upload in files
-    ]
+    return reencode_showcase_images(files)  # exactly as gig images
 
 
 def _portfolio_images_apply(
     item: PortfolioItem, prepared: list[ContentFile], delete_ids: list[int], cover_id: int | None
 ) -> None:
     if delete_ids:
-        for image in item.images.filter(pk__in=delete_ids):
-            names = [image.image.name, image.thumbnail.name if image.thumbnail else ""]
-            storage = image.image.storage
-            image.delete()
-            transaction.on_commit(lambda names=names, storage=storage: [storage.delete(n) for n in names if n])
+        image_rows_delete(item.images.filter(pk__in=delete_ids))
     existing = list(item.images.order_by("position", "id"))
     if len(existing) + len(prepared) > PORTFOLIO_MAX_IMAGES:
         raise PortfolioError(_("A work has at most %(n)s images.") % {"n": PORTFOLIO_MAX_IMAGES})

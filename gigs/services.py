@@ -18,7 +18,7 @@ from redis.exceptions import RedisError, ResponseError
 from accounts.models import User
 from marketplace.cache import redis_client
 from marketplace.errors import DomainError
-from marketplace.images import reencode_image, thumbnail_image
+from marketplace.images import image_rows_delete, reencode_showcase_images, thumbnail_image
 from marketplace.jobs import enqueue_on_commit
 from notifications.models import Notification
 from notifications.services import notification_add
@@ -232,18 +232,6 @@ def _lock_own(*, gig_id: int, seller: User) -> Gig:
     return gig
 
 
-def _prepare_images(files: list[UploadedFile]) -> list[ContentFile]:
-    return [
-        reencode_image(
-            upload,
-            max_bytes=settings.GIG_IMAGE_MAX_BYTES,
-            max_pixels=settings.GIG_IMAGE_MAX_PIXELS,
-            max_side=settings.GIG_IMAGE_SIDE,
-        )
-        for upload in files
-    ]
-
-
 def gig_save(
     *,
     seller: User,
@@ -263,7 +251,7 @@ def gig_save(
     if not seller.is_seller:
         raise GigError(_("Turn on selling in your settings to create gigs."))
     _check(data)
-    prepared = _prepare_images(new_images or [])
+    prepared = reencode_showcase_images(new_images or [])
     with transaction.atomic():
         if gig_id is None:
             gig = Gig(seller=seller, status=Status.DRAFT)
@@ -310,11 +298,7 @@ def _translit(text: str) -> str:
 
 def _images_apply(gig: Gig, prepared: list[ContentFile], delete_ids: list[int], cover_id: int | None) -> None:
     if delete_ids:
-        for image in gig.images.filter(pk__in=delete_ids):
-            names = [image.image.name, image.thumbnail.name if image.thumbnail else ""]
-            storage = image.image.storage
-            image.delete()
-            transaction.on_commit(lambda names=names, storage=storage: [storage.delete(n) for n in names if n])
+        image_rows_delete(gig.images.filter(pk__in=delete_ids))
     existing = list(gig.images.order_by("position", "id"))
     if len(existing) + len(prepared) > settings.GIG_MAX_IMAGES:
         raise GigError(_("A gig has at most %(n)s images.") % {"n": settings.GIG_MAX_IMAGES})

@@ -10,8 +10,10 @@ import io
 import uuid
 import warnings
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -87,3 +89,27 @@ def thumbnail_image(stored, *, size: tuple[int, int]) -> ContentFile:
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=82, optimize=True, progressive=True)
     return ContentFile(out.getvalue(), name="thumb.jpg")
+
+
+def reencode_showcase_images(files) -> list[ContentFile]:
+    """Gig and portfolio images: each re-encoded from its pixels within the gig images' limits,
+    all of them before anything is written (a bad upload changes nothing)."""
+    return [
+        reencode_image(
+            upload,
+            max_bytes=settings.GIG_IMAGE_MAX_BYTES,
+            max_pixels=settings.GIG_IMAGE_MAX_PIXELS,
+            max_side=settings.GIG_IMAGE_SIDE,
+        )
+        for upload in files
+    ]
+
+
+def image_rows_delete(images) -> None:
+    """Delete image rows (an `image` and a `thumbnail` field each) and, once the transaction
+    has committed, their files: a rolled-back delete keeps both."""
+    for image in images:
+        names = [image.image.name, image.thumbnail.name if image.thumbnail else ""]
+        storage = image.image.storage
+        image.delete()
+        transaction.on_commit(lambda names=names, storage=storage: [storage.delete(n) for n in names if n])
