@@ -28,13 +28,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Str0ng-pass-for-e2e"
 
 
-def sign_up(person, email: str, username: str) -> None:
+def fill_signup(person, email: str, username: str) -> None:
+    """The sign-up form filled in, its boxes left as they come (unticked)."""
     page = person.page
     person.go("/accounts/signup/")
     page.fill("input[name=email]", email)
     page.fill("input[name=username]", username)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
+
+
+def sign_up(person, email: str, username: str) -> None:
+    page = person.page
+    fill_signup(person, email, username)
     # The terms, and apart from them the personal-data consent (tests/e2e/test_legal_journey.py).
     page.check("input[name=accept_terms]")
     page.check("input[name=accept_consent]")

@@ -8,20 +8,10 @@ from accounts.models import User
 from legal.models import LegalAcceptance, LegalDocument
 from legal.services import legal_document_publish
 from tests.e2e.conftest import last_email_link
+from tests.e2e.test_journey import PASSWORD, fill_signup
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Str0ng-pass-for-e2e"
-
-
-def fill_signup(person, email: str, username: str) -> None:
-    page = person.page
-    person.go("/accounts/signup/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
 
 
 def test_sign_up_asks_for_the_consent_and_records_it(people):
