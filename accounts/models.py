@@ -175,7 +175,7 @@ class PortfolioItem(models.Model):
     """A work a freelancer shows on their profile, and on the page of the gig it is linked to
     (one of the owner's own gigs: checked by the form and by `portfolio_item_save`)."""
 
-    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="portfolio_items")
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="portfolio_items", verbose_name=_("owner"))
     title = models.CharField(_("title"), max_length=80)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     category = models.ForeignKey(
@@ -190,9 +190,9 @@ class PortfolioItem(models.Model):
         verbose_name=_("gig"),
     )
     # 0 first; the services keep an owner's positions 0..n-1.
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("portfolio work")
@@ -223,12 +223,14 @@ def portfolio_image_upload_to(instance: "PortfolioImage", filename: str) -> str:
 
 class PortfolioImage(models.Model):
     item = models.ForeignKey(PortfolioItem, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to=portfolio_image_upload_to)
-    thumbnail = models.ImageField(upload_to=portfolio_image_upload_to, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    image = models.ImageField(_("image"), upload_to=portfolio_image_upload_to)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=portfolio_image_upload_to, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("portfolio image")
+        verbose_name_plural = _("portfolio images")
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(

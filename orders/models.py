@@ -122,7 +122,9 @@ class Order(models.Model):
         DISPUTE = "dispute", _("Released to the seller after a dispute")
         SPLIT = "split", _("Split after a dispute")
 
-    completion_kind = models.CharField(max_length=16, choices=CompletionKind.choices, blank=True, db_default="")
+    completion_kind = models.CharField(
+        _("how it was completed"), max_length=16, choices=CompletionKind.choices, blank=True, default="", db_default=""
+    )
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
     cancel_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
