@@ -28,7 +28,8 @@ def test_urgent_extra_and_card_top_up_pay_the_order_in_one_step(people):
     gig = GigFactory(seller=SellerFactory(), title="Нарисую логотип за один день", packages=[(3000, 5, 2)])
     urgent = GigExtra.objects.create(gig=gig, title="Срочно за 1 день", price=Money(1000, "RUB"), urgent_days=1)
     client = UserFactory(username="olga_client", email="olga@example.com", language="ru", password=PASSWORD)
-    EmailAddress.objects.update_or_create(user=client, email=client.email, defaults={"verified": True, "primary": True})
+    if not EmailAddress.objects.filter(user=client, email=client.email).update(verified=True, primary=True):
+        EmailAddress.objects.create(user=client, email=client.email, verified=True, primary=True)
 
     olga = people("olga")
     log_in(olga, "olga@example.com")
