@@ -9,6 +9,8 @@ from .selectors import legal_pending
 # allauth's (log-in, log-out, email confirmation, password, social log-in: someone may want to
 # leave rather than accept) and the admin (staff publish the versions and may need to fix one first).
 EXEMPT_NAMESPACES = {"legal", "admin"}
+# Health checks and metrics: for machines, never stopped at a gate.
+OPERATIONS_NAMES = {"healthz", "healthz_live", "healthz_ready", "metrics"}
 
 
 class LegalAcceptanceMiddleware:
@@ -34,7 +36,7 @@ class LegalAcceptanceMiddleware:
         match = request.resolver_match
         if match is None or EXEMPT_NAMESPACES.intersection(match.namespaces):
             return None
-        if getattr(view_func, "__module__", "").startswith("allauth") or match.url_name in {"healthz", None}:
+        if getattr(view_func, "__module__", "").startswith("allauth") or match.url_name in OPERATIONS_NAMES | {None}:
             return None  # allauth's pages; unnamed routes are files (public media)
         if not legal_pending(request):
             return None

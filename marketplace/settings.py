@@ -91,6 +91,9 @@ if BENCH_BASELINES:
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # First: every response (even a redirect or an error) is counted and carries the request id.
+    "marketplace.metrics.MetricsMiddleware",
+    "marketplace.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions, CSRF and messages, to see every header they add (marketplace/httpcache.py).
@@ -566,7 +569,7 @@ CELERY_BEAT_SWEEP_INTERVAL = timedelta(minutes=1)
 # --- security -----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or TESTING) else 60 * 60 * 24 * 365)
@@ -594,11 +597,41 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- logging -------------------------------------------------------------------------
+# Logs go to stderr: one JSON object a line in production (LOG_FORMAT=json, the default
+# unless DEBUG or tests), plain text otherwise. Every line carries the request id
+# (marketplace/requestid.py), also inside the Celery tasks a request queued.
+LOG_FORMAT = env("LOG_FORMAT", "plain" if DEBUG or TESTING else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "marketplace.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "marketplace.requestid.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- operations: errors, metrics (README, "Health, errors, logs and metrics") ------------
+# Errors go to Sentry only when SENTRY_DSN is set, scrubbed of personal data (marketplace/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from marketplace import sentry as _sentry
+
+    _sentry.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+        release=env("SENTRY_RELEASE"),
+    )
+# /metrics: with a token, only `Authorization: Bearer <token>`; without, only loopback and these addresses.
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")

@@ -17,6 +17,9 @@ handler500 = "marketplace.views.server_error_view"
 # Not pages: the same in every language.
 urlpatterns = [
     path("healthz", views.healthz_view, name="healthz"),
+    path("healthz/live", views.healthz_live_view, name="healthz_live"),
+    path("healthz/ready", views.healthz_ready_view, name="healthz_ready"),
+    path("metrics", views.metrics_view, name="metrics"),
 ]
 
 if settings.BENCH_BASELINES:

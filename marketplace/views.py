@@ -4,13 +4,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.views import defaults
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+
+from . import health, metrics
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +99,36 @@ def healthz_view(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def healthz_live_view(request):
+    """Liveness: the process answers. Touches nothing else, so a database or Redis outage
+    never gets a healthy process restarted."""
+    response = HttpResponse("ok", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def healthz_ready_view(request):
+    """Readiness: {"database", "cache", "broker"} each "ok" or "error: ..."; 503 when the
+    database or the broker fails (the cache fails soft: reported, still ready)."""
+    results, ready = health.readiness()
+    response = JsonResponse(results, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def metrics_view(request):
+    """Prometheus metrics for the token's holder or an allowed address; 404 for anyone else."""
+    if not metrics.allowed(request):
+        raise Http404
+    body, content_type = metrics.exposition()
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -100,6 +100,9 @@ ALICES = {
 # Not pages another person could read, and why.
 NOT_PAGES = {
     "healthz": "plain text, the same for everyone",
+    "healthz_live": "plain text, the same for everyone",
+    "healthz_ready": "JSON for load balancers, the same for everyone, never cached",
+    "metrics": "Prometheus text for the scraper only (404 for everyone else)",
     "account_logout": "POST",
     "account_confirm_email": "needs the key from the email",
     "account_reset_password_from_key": "needs the key from the email",
