@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import FileResponse, HttpResponseRedirect
-from django.utils.functional import LazyObject, empty
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError

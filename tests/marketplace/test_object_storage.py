@@ -91,6 +91,11 @@ def s3(s3_endpoint, settings):
     client.delete_bucket(Bucket=BUCKET)
 
 
+def _fetch(url: str):
+    assert url.startswith("http://127.0.0.1:")
+    return urllib.request.urlopen(url, timeout=10)  # noqa: S310 - moto's server on the loopback
+
+
 def _keys(client) -> list[str]:
     return sorted(item["Key"] for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
 
@@ -120,7 +125,7 @@ def test_an_avatar_lands_in_the_public_bucket_under_an_unsigned_url(s3, s3_endpo
     url = profile.avatar.url
     assert url == f"{s3_endpoint}/{BUCKET}/{key}"
     assert "X-Amz-Signature" not in url
-    with urllib.request.urlopen(url) as answer:
+    with _fetch(url) as answer:
         assert Image.open(io.BytesIO(answer.read())).format == "JPEG"  # re-encoded, as on disk
 
 
@@ -142,7 +147,7 @@ def test_a_delivery_is_private_and_a_party_is_redirected_to_a_signed_url(client,
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
     assert "X-Amz-Signature" in query
     assert "X-Amz-SignedHeaders" in query
-    with urllib.request.urlopen(url) as answer:
+    with _fetch(url) as answer:
         assert answer.read() == b"<html><script>alert(1)</script></html>"
         # The active type is forced to bytes and a download, as the disk answer does.
         assert answer.headers["Content-Type"] == "application/octet-stream"
@@ -154,7 +159,7 @@ def test_a_passive_file_keeps_its_type_on_the_signed_url(client, s3):
     order, buyer, item = _deliver(client, "report.pdf", b"%PDF-1.4 the report", "application/pdf")
     client.force_login(buyer)
     url = client.get(reverse("orders:file", args=[order.pk, item.pk]))["Location"]
-    with urllib.request.urlopen(url) as answer:
+    with _fetch(url) as answer:
         assert answer.headers["Content-Type"] == "application/pdf"
         assert answer.headers["Content-Disposition"].startswith("attachment")
 
@@ -177,7 +182,7 @@ def test_private_files_never_get_an_unsigned_url(client, s3):
     # And the bucket refuses the object to anyone without a signature.
     unsigned = url.split("?", 1)[0]
     with pytest.raises(urllib.error.HTTPError) as error:
-        urllib.request.urlopen(unsigned)
+        _fetch(unsigned)
     assert error.value.code == 403
 
 
@@ -190,7 +195,7 @@ def test_a_delivered_image_gets_its_thumbnail_from_the_bucket(client, s3):
     client.force_login(buyer)
     response = client.get(reverse("orders:file_thumbnail", args=[order.pk, item.pk]))
     assert response.status_code == 302
-    with urllib.request.urlopen(response["Location"]) as answer:
+    with _fetch(response["Location"]) as answer:
         assert answer.headers["Content-Type"] == "image/jpeg"
         assert answer.headers["Content-Disposition"].startswith("inline")
         assert Image.open(io.BytesIO(answer.read())).size == (60, 40)
