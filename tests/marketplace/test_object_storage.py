@@ -19,9 +19,11 @@ from PIL import Image
 
 from accounts.services import profile_update
 from marketplace.uploads import private_files
+from messaging import services as messaging
+from messaging.models import Attachment
 from orders.models import Order
 from orders.services import order_file_build_thumbnail
-from tests.factories import GigFactory, UserFactory
+from tests.factories import GigFactory, SellerFactory, UserFactory
 from tests.orders import flow
 
 boto3 = pytest.importorskip("boto3")
@@ -171,6 +173,23 @@ def test_a_third_person_gets_a_404_and_no_url(client, s3):
     assert response.status_code == 404
     assert "Location" not in response
     assert b"X-Amz" not in response.content
+
+
+def test_a_message_attachment_is_in_the_bucket_and_only_its_reader_gets_a_signed_url(client, s3):
+    buyer, seller = UserFactory(), SellerFactory()
+    upload = SimpleUploadedFile("note.html", b"<script>alert(1)</script>", "text/html")
+    message = messaging.message_send(sender=buyer, recipient=seller, body="see the file", files=[upload])
+    attachment = Attachment.objects.get(message=message)
+    assert attachment.file.name.startswith("private/messages/") and attachment.file.name in _keys(s3)
+    client.force_login(UserFactory())
+    assert client.get(reverse("messaging:attachment", args=[attachment.pk])).status_code == 404
+    client.force_login(seller)
+    response = client.get(reverse("messaging:attachment", args=[attachment.pk]))
+    assert response.status_code == 302
+    with _fetch(response["Location"]) as answer:
+        assert answer.read() == b"<script>alert(1)</script>"
+        assert answer.headers["Content-Type"] == "application/octet-stream"
+        assert answer.headers["Content-Disposition"] == 'attachment; filename="note.html"'
 
 
 def test_private_files_never_get_an_unsigned_url(client, s3):
