@@ -631,6 +631,16 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+if AWS_STORAGE_BUCKET_NAME:
+    # Images (avatars, gig images, the previews of private images) then come from the store.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _custom_domain = env("AWS_S3_CUSTOM_DOMAIN")
+    _endpoint = _urlsplit(S3_ENDPOINT_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += [
+        *([f"https://{_custom_domain}"] if _custom_domain else []),
+        f"{_endpoint.scheme}://{_endpoint.netloc}" if S3_ENDPOINT_URL else "https://*.amazonaws.com",
+    ]
 
 # --- logging -------------------------------------------------------------------------
 LOGGING = {

@@ -4,9 +4,13 @@ handed out after the same access check as on disk, with the safe headers forced.
 
 import io
 import json
+import os
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -32,6 +36,7 @@ moto_server = pytest.importorskip("moto.server")
 
 pytestmark = pytest.mark.django_db
 BUCKET = "gigmarket"
+ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_MEDIA_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject"],
@@ -254,3 +259,30 @@ def test_the_copy_command_refuses_without_object_storage():
 
     with pytest.raises(CommandError):
         call_command("copy_files_to_object_storage")
+
+
+def _settings_with(env: dict) -> dict:
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'storages': s.STORAGES, 'img': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']}))"
+    )
+    names = ("AWS_STORAGE_BUCKET_NAME", "S3_ENDPOINT_URL", "AWS_PRIVATE_BUCKET_NAME", "S3_SIGNED_URL_SECONDS")
+    base = {k: v for k, v in os.environ.items() if k not in names}
+    base |= {"DJANGO_SETTINGS_MODULE": "marketplace.settings", "TESTING": "1"}
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own settings
+        [sys.executable, "-c", script], env=base | env, capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_environment_picks_the_storages():
+    assert _settings_with({})["storages"]["private"]["BACKEND"] == "marketplace.uploads.PrivateFileSystemStorage"
+    configured = _settings_with({
+        "AWS_STORAGE_BUCKET_NAME": "pub", "AWS_PRIVATE_BUCKET_NAME": "secret",
+        "S3_ENDPOINT_URL": "http://minio:9000", "S3_SIGNED_URL_SECONDS": "30",
+    })  # fmt: skip
+    public, private = configured["storages"]["default"]["OPTIONS"], configured["storages"]["private"]["OPTIONS"]
+    assert (public["bucket_name"], public["location"], public["querystring_auth"]) == ("pub", "media", False)
+    assert (private["bucket_name"], private["querystring_auth"], private["querystring_expire"]) == ("secret", True, 30)
+    assert "custom_domain" not in private  # a custom domain would drop the signature
+    assert "http://minio:9000" in configured["img"]
