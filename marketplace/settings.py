@@ -324,6 +324,45 @@ STORAGES = {
         )
     },
 }
+# Object storage (S3, MinIO, ...) instead of the disk: public media under `media/` of the
+# bucket (public-read by the bucket's policy: no ACLs), private files under `private/` (or a
+# bucket of their own) with no public access, handed out as short-lived signed URLs after the
+# same access check (marketplace/uploads.py). Nothing set: the disk, as above.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL")
+S3_SIGNED_URL_SECONDS = env_int("S3_SIGNED_URL_SECONDS", 60)
+if AWS_STORAGE_BUCKET_NAME:
+    _s3 = {
+        "endpoint_url": S3_ENDPOINT_URL or None,
+        "region_name": env("AWS_S3_REGION_NAME") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+        "signature_version": "s3v4",
+        "addressing_style": "path" if S3_ENDPOINT_URL else None,
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3
+        | {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "location": "media",
+            "querystring_auth": False,
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN") or None,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3
+        | {
+            "bucket_name": env("AWS_PRIVATE_BUCKET_NAME") or AWS_STORAGE_BUCKET_NAME,
+            # The names already begin with `private/` (orders/models.py and the others).
+            "location": "",
+            "querystring_auth": True,
+            "querystring_expire": S3_SIGNED_URL_SECONDS,
+        },
+    }
 # How long a shared cache (the nginx in front, a CDN) may keep a visitor's page; pages of
 # signed-in people are never shared (marketplace/httpcache.py).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 10)
@@ -595,6 +634,16 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+if AWS_STORAGE_BUCKET_NAME:
+    # Images (avatars, gig images, the previews of private images) then come from the store.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _custom_domain = env("AWS_S3_CUSTOM_DOMAIN")
+    _endpoint = _urlsplit(S3_ENDPOINT_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += [
+        *([f"https://{_custom_domain}"] if _custom_domain else []),
+        f"{_endpoint.scheme}://{_endpoint.netloc}" if S3_ENDPOINT_URL else "https://*.amazonaws.com",
+    ]
 
 # --- logging -------------------------------------------------------------------------
 # Logs go to stderr: one JSON object a line in production (LOG_FORMAT=json, the default

@@ -11,8 +11,11 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import FileResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
@@ -64,8 +67,35 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL: serve them through an access-checked view.")
 
 
+class PrivateStorage(LazyObject):
+    """`STORAGES["private"]`, looked up when first used (and again after the setting changes,
+    as Django does for `default_storage`): the file fields hold this, not a fixed instance."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_files = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        private_files._wrapped = empty
+
+
 def private_storage():
-    return storages["private"]
+    return private_files
+
+
+def is_local(storage) -> bool:
+    """Whether the storage is the disk (else object storage, whose files are handed out as
+    signed URLs)."""
+    wrapped = storage._wrapped if isinstance(storage, LazyObject) else storage
+    if wrapped is empty:
+        storage._setup()
+        wrapped = storage._wrapped
+    return isinstance(wrapped, FileSystemStorage)
 
 
 # Served with their own type (still as a download, sandboxed): what browsers show and never
@@ -87,6 +117,8 @@ def private_file_response(field_file, *, filename: str, inline_image: bool = Fal
     """A private file for someone the view has checked: a download (or, for an image we
     re-encoded ourselves, shown inline), never kept by shared caches, never sniffed into
     another type, and sandboxed so that whatever it holds never runs as a page of our site."""
+    if not is_local(field_file.storage):
+        return _signed_redirect(field_file, filename=filename, inline_image=inline_image)
     if inline_image:
         response = FileResponse(field_file.open("rb"), content_type="image/jpeg", filename=filename)
         response["Cache-Control"] = "private, max-age=3600"
@@ -97,6 +129,35 @@ def private_file_response(field_file, *, filename: str, inline_image: bool = Fal
         response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _signed_redirect(field_file, *, filename: str, inline_image: bool) -> HttpResponseRedirect:
+    """The same answer from object storage: a redirect to a URL signed for
+    `S3_SIGNED_URL_SECONDS`, whose response headers are forced by the signature (the type,
+    a download, no caching), so the bucket answers as this site would. The bytes come from
+    the bucket's own origin, never ours, so even a file that could run runs nowhere near our
+    cookies; nosniff and the sandbox cannot be signed into the URL."""
+    from django.utils.http import content_disposition_header
+
+    if inline_image:
+        content_type, disposition, cache = "image/jpeg", content_disposition_header(False, filename), "private"
+    else:
+        guessed, _encoding = mimetypes.guess_type(filename)
+        content_type = guessed if guessed in PASSIVE_TYPES else "application/octet-stream"
+        disposition, cache = content_disposition_header(True, filename), "private, no-store"
+    url = field_file.storage.url(
+        field_file.name,
+        parameters={
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": disposition,
+            "ResponseCacheControl": cache,
+        },
+        expire=settings.S3_SIGNED_URL_SECONDS,
+    )
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"  # the URL expires: never keep the redirect
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
