@@ -80,23 +80,6 @@ def money(value) -> str:
 
 
 @register.filter
-def percent(rate) -> str:
-    """A rate as people read it: 0.2 -> "20%", 0.075 -> "7.5%" ("7,5 %" in Russian); a blended
-    fee rate is kept to one decimal."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    from django.utils.translation import get_language
-
-    if rate in (None, ""):
-        return ""
-    value = (Decimal(rate) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = f"{value:f}".removesuffix(".0")
-    if (get_language() or "ru").startswith("ru"):
-        return text.replace(".", ",") + "\u00a0%"
-    return f"{text}%"
-
-
-@register.filter
 def stars(rating) -> str:
     """A rating as text for screen readers and the eye: 4.86 -> "4.9"."""
     from decimal import ROUND_HALF_UP, Decimal
