@@ -24,6 +24,7 @@ from . import conf
 from .display import money_text
 from .models import (
     Account,
+    CardRefund,
     Clearance,
     Journal,
     Payment,
@@ -36,7 +37,7 @@ from .models import (
     Withdrawal,
 )
 from .services import ledger_reconcile_request, payout_details_reveal, withdrawal_mark_paid, withdrawal_reject
-from .services.withdrawals import REASON_MAX_LENGTH
+from .services.withdrawals import REASON_MAX_LENGTH, withdrawal_approve
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -250,14 +251,15 @@ class RejectWithdrawalsForm(forms.Form):
 
 @admin.register(Withdrawal)
 class WithdrawalAdmin(admin.ModelAdmin):
-    """The withdrawal queue: staff pay (outside, then mark paid here) or reject with a reason."""
+    """The withdrawal queue: staff send it through the payout provider (PAYOUT_PROVIDER), or pay
+    it outside and mark it paid here, or reject it with a reason."""
 
     list_display = ("id", "created_at", "user", "amount_text", "destination", "status", "decided_by", "decided_at")
     list_filter = ("status", "payout_method__kind")
     search_fields = ("=id", "user__username", "user__email")
     list_select_related = ("user", "payout_method", "decided_by")
     date_hierarchy = "created_at"
-    actions = ["mark_paid", "reject"]
+    actions = ["send_through_provider", "mark_paid", "reject"]
     readonly_fields = (
         "user",
         "payout_method",
@@ -270,6 +272,12 @@ class WithdrawalAdmin(admin.ModelAdmin):
         "decided_by",
         "decided_at",
         "reason",
+        "approved_by",
+        "approved_at",
+        "provider",
+        "provider_payout_id",
+        "sent_at",
+        "send_attempts",
         "created_at",
     )
     fields = readonly_fields
@@ -314,6 +322,10 @@ class WithdrawalAdmin(admin.ModelAdmin):
             return {**context, "payout_details_error": exc.message}
         return {**context, "payout_details": details, "payout_details_shown": True}
 
+    @admin.action(description=_("Send the selected withdrawals through the payout service"), permissions=["change"])
+    def send_through_provider(self, request, queryset):
+        self._decide(request, queryset, lambda pk: withdrawal_approve(withdrawal_id=pk, actor=request.user))
+
     @admin.action(description=_("Mark the selected withdrawals as paid"), permissions=["change"])
     def mark_paid(self, request, queryset):
         self._decide(request, queryset, lambda pk: withdrawal_mark_paid(withdrawal_id=pk, actor=request.user))
@@ -353,3 +365,13 @@ class WithdrawalAdmin(admin.ModelAdmin):
                 done += 1
         if done:
             self.message_user(request, gettext("%(n)s withdrawal(s) decided.") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(CardRefund)
+class CardRefundAdmin(ReadOnlyAdmin):
+    """Wallet money returned to cards: decided by the provider, never by hand."""
+
+    list_display = ("id", "created_at", "user", "amount", "status", "provider_refund_id", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("=id", "user__username", "user__email", "provider_refund_id")
+    list_select_related = ("user",)

@@ -73,3 +73,24 @@ def wallet_history_page_size() -> int:
 
 def currencies() -> tuple[str, ...]:
     return tuple(_get("CURRENCIES", (currency(),)))
+
+
+def payout_provider() -> str:
+    """ "yookassa": withdrawals to cards, YooMoney and SBP go out through its payouts API;
+    "": staff pay every withdrawal by hand."""
+    return _get("PAYOUT_PROVIDER", "")
+
+
+def payout_auto_max_amount() -> Decimal:
+    return Decimal(str(_get("PAYOUT_AUTO_MAX_AMOUNT", "0") or "0"))
+
+
+def payout_auto_clean_days() -> int:
+    return int(_get("PAYOUT_AUTO_CLEAN_DAYS", 90))
+
+
+def seller_clean():
+    """`(user_id) -> bool`: whether a seller's history lets small withdrawals go out without
+    staff (the orders app knows orders and disputes; escrow imports nothing of it)."""
+    path = _get("ESCROW_SELLER_CLEAN", "")
+    return import_string(path) if path else None

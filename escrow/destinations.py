@@ -31,9 +31,41 @@ class Destination:
     fingerprint: str
 
 
-def parse_destination(kind: str, raw: str) -> Destination:
+def sbp_banks() -> list[tuple[str, str]]:
+    """The banks an SBP payout can go to, (bank id, name): the payout gateway's list when
+    payouts go through YooKassa (cached for a day), else SBP_BANKS from settings."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.PAYOUT_PROVIDER != "yookassa":
+        return [tuple(pair) for pair in settings.SBP_BANKS]
+    banks = cache.get("escrow:sbp-banks")
+    if banks is None:
+        from .providers.base import ProviderUnavailableError
+        from .providers.yookassa import sbp_banks as gateway_banks
+
+        try:
+            banks = [(b["bank_id"], b["name"]) for b in gateway_banks()]
+        except ProviderUnavailableError:
+            return [tuple(pair) for pair in settings.SBP_BANKS]
+        cache.set("escrow:sbp-banks", banks, 24 * 3600)
+    return banks
+
+
+def parse_destination(kind: str, raw: str, bank_id: str = "") -> Destination:
     """Check `raw` for the payout method `kind`; PayoutMethodError with a readable message if wrong."""
     raw = (raw or "").strip()
+    if kind == Kind.SBP:
+        phone = re.sub(r"[\s\-()+]+", "", raw)
+        if len(phone) == 11 and phone[0] == "8":
+            phone = "7" + phone[1:]
+        if not re.match(r"^7\d{10}\Z", phone):
+            raise PayoutMethodError(_("Enter the phone number your bank account is linked to, e.g. +7 900 123-45-67."))
+        banks = dict(sbp_banks())
+        if bank_id not in banks:
+            raise PayoutMethodError(_("Choose the bank that receives the SBP payment."))
+        details = f"{phone}:{bank_id}"
+        return Destination(kind, f"+7 •••• ••{phone[-2:]} · {banks[bank_id]}", details, _fingerprint(kind, details))
     if kind == Kind.CARD:
         digits = card_digits(raw)
         if not luhn_valid(digits):

@@ -9,7 +9,7 @@ from moneyed import Money
 
 from . import conf
 from .cards import card_digits, luhn_valid
-from .destinations import parse_destination
+from .destinations import parse_destination, sbp_banks
 from .display import money_text
 from .errors import PayoutMethodError
 from .models import PayoutMethod
@@ -94,6 +94,17 @@ class WithdrawalForm(forms.Form):
         return amount
 
 
+class CardRefundForm(forms.Form):
+    amount = AmountField(label=_("Amount"))
+    # One-time token: pressing the button twice returns the money once.
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4().hex)
+        kwargs.setdefault("auto_id", "card-refund-%s")
+        super().__init__(*args, **kwargs)
+
+
 class PayoutMethodForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PayoutMethod.Kind.choices)
     value = forms.CharField(
@@ -102,15 +113,21 @@ class PayoutMethodForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_(
             "Bank card: the 16 digits (kept encrypted). PayPal: your account's e-mail. "
-            "WebMoney: the purse, e.g. Z123456789012. YooMoney: the wallet number starting with 4100."
+            "WebMoney: the purse, e.g. Z123456789012. YooMoney: the wallet number starting with 4100. "
+            "SBP: the phone number your bank account is linked to."
         ),
     )
+    bank = forms.ChoiceField(label=_("Bank (for SBP)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank"].choices = [("", "—"), *sbp_banks()]
 
     def clean(self):
         cleaned = super().clean()
         if "kind" in cleaned and "value" in cleaned:
             try:
-                cleaned["destination"] = parse_destination(cleaned["kind"], cleaned["value"])
+                cleaned["destination"] = parse_destination(cleaned["kind"], cleaned["value"], cleaned.get("bank") or "")
             except PayoutMethodError as exc:
                 self.add_error("value", exc.message)
         return cleaned

@@ -108,6 +108,9 @@ class Journal(models.Model):
         WITHDRAWAL = "withdrawal", _("Withdrawal requested")
         WITHDRAWAL_PAID = "withdrawal_paid", _("Withdrawal paid")
         WITHDRAWAL_REJECTED = "withdrawal_rejected", _("Withdrawal rejected")
+        CARD_REFUND = "card_refund", _("Return to card requested")
+        CARD_REFUND_DONE = "card_refund_done", _("Returned to card")
+        CARD_REFUND_FAILED = "card_refund_failed", _("Return to card failed")
         REVERSAL = "reversal", _("Reversal")
 
     # Journals that take money out of an order's escrow account.
@@ -270,6 +273,8 @@ class WebhookEvent(models.Model):
     class Outcome(models.TextChoices):
         TOPPED_UP = "topped_up", _("Wallet topped up")
         PAYMENT_FAILED = "payment_failed", _("Payment marked failed")
+        REFUND_DECIDED = "refund_decided", _("Return to card decided")
+        PAYOUT_DECIDED = "payout_decided", _("Payout decided")
         IGNORED = "ignored", _("Nothing to do")
 
     provider = models.CharField(_("provider"), max_length=32)
@@ -340,6 +345,7 @@ class PayoutMethod(models.Model):
         PAYPAL = "paypal", _("PayPal")
         WEBMONEY = "webmoney", _("WebMoney")
         YOOMONEY = "yoomoney", _("YooMoney")
+        SBP = "sbp", _("SBP (phone number)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_methods", verbose_name=_("user")
@@ -381,12 +387,18 @@ class PayoutMethod(models.Model):
 
 class Withdrawal(models.Model):
     """A freelancer's request to send money out. The amount leaves the wallet at once (to
-    payouts in flight); staff decide once: paid (it leaves for the world) or rejected (it returns)."""
+    payouts in flight) and is decided once: paid (it leaves for the world) or rejected or
+    failed (it returns to the wallet). Staff mark it paid by hand, or approve it for the
+    payout provider, which sends it (`sending`) and reports the result."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
+        SENDING = "sending", _("Being sent")
         PAID = "paid", _("Paid")
         REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Not delivered")
+
+    OPEN_STATUSES = (Status.REQUESTED, Status.SENDING)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals", verbose_name=_("user")
@@ -419,6 +431,21 @@ class Withdrawal(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reason = models.TextField(_("reason for rejection"), max_length=1000, blank=True)
+    # Sent through a payout provider: who approved it (empty: approved automatically), when it
+    # was first sent, and the provider's payout id once it answered.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    provider = models.CharField(_("payout provider"), max_length=32, blank=True)
+    provider_payout_id = models.CharField(_("provider's payout id"), max_length=100, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    send_attempts = models.PositiveIntegerField(_("send attempts"), default=0)
     created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -429,12 +456,77 @@ class Withdrawal(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="withdrawal_amount_positive"),
             models.CheckConstraint(
-                condition=Q(status="requested", decision_journal__isnull=True, decided_at__isnull=True)
-                | Q(status__in=["paid", "rejected"], decision_journal__isnull=False, decided_at__isnull=False),
+                condition=Q(status__in=["requested", "sending"], decision_journal__isnull=True, decided_at__isnull=True)
+                | Q(
+                    status__in=["paid", "rejected", "failed"], decision_journal__isnull=False, decided_at__isnull=False
+                ),
                 name="withdrawal_decision_matches_status",
             ),
             models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(reason=""), name="withdrawal_rejection_has_reason"
+                condition=~Q(status__in=["rejected", "failed"]) | ~Q(reason=""), name="withdrawal_rejection_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | (~Q(provider="") & Q(approved_at__isnull=False)),
+                name="withdrawal_sending_has_provider",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_payout_id"],
+                condition=~Q(provider_payout_id=""),
+                name="withdrawal_provider_payout_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.amount} ({self.get_status_display()})"
+
+
+class CardRefund(models.Model):
+    """Wallet money a person asked back to the card it came from: a refund of (part of) one of
+    their card payments at the provider. The amount leaves the wallet at once (to payouts in
+    flight, like a withdrawal) and is decided once by the provider: returned to the card (it
+    leaves for the world) or refused (it comes back to the wallet)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being returned")
+        SUCCEEDED = "succeeded", _("Returned to card")
+        CANCELED = "canceled", _("Refused by the bank")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="card_refunds", verbose_name=_("user")
+    )
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment refunded")
+    )
+    amount = MoneyField(_("amount"), max_digits=16, decimal_places=2, default_currency=CURRENCY)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    key = models.CharField(_("request key"), max_length=100, unique=True)
+    provider_refund_id = models.CharField(_("provider's refund id"), max_length=100, blank=True)
+    request_journal = models.OneToOneField(
+        Journal, on_delete=models.PROTECT, related_name="card_refund_requested", verbose_name=_("request journal")
+    )
+    decision_journal = models.OneToOneField(
+        Journal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="card_refund_decided",
+        verbose_name=_("decision journal"),
+    )
+    failure_reason = models.CharField(_("failure reason"), max_length=255, blank=True)
+    send_attempts = models.PositiveIntegerField(_("send attempts"), default=0)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("return to card")
+        verbose_name_plural = _("returns to card")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="card_refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status="pending", decision_journal__isnull=True, decided_at__isnull=True)
+                | Q(status__in=["succeeded", "canceled"], decision_journal__isnull=False, decided_at__isnull=False),
+                name="card_refund_decision_matches_status",
             ),
         ]
 

@@ -5,8 +5,12 @@ from django.db import OperationalError
 
 from accounts.models import User
 
+from .providers.base import ProviderUnavailableError
 from .providers.sandbox import sandbox_charge_deliver, sandbox_deliver_due
 from .services import clearance_release_due, ledger_reconcile
+from .services.payments import payments_sync
+from .services.refunds import card_refund_send, card_refunds_sync
+from .services.withdrawals import withdrawal_send, withdrawals_sync
 
 _RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 2, "max_retries": 5}
 
@@ -34,3 +38,25 @@ def sandbox_deliver_webhook(self, charge_id: str) -> None:
     wait = sandbox_charge_deliver(charge_id=charge_id)
     if wait is not None and not self.request.is_eager:
         raise self.retry(countdown=max(1, min(int(wait) + 1, 60)))
+
+
+@shared_task(name="escrow.tasks.card_refund_send", autoretry_for=(OperationalError, ProviderUnavailableError),
+             retry_backoff=5, retry_backoff_max=600, max_retries=8)  # fmt: skip
+def card_refund_send_task(refund_id: int) -> str:
+    return card_refund_send(refund_id=refund_id)
+
+
+@shared_task(name="escrow.tasks.withdrawal_send", autoretry_for=(OperationalError, ProviderUnavailableError),
+             retry_backoff=5, retry_backoff_max=600, max_retries=8)  # fmt: skip
+def withdrawal_send_task(withdrawal_id: int) -> str:
+    return withdrawal_send(withdrawal_id=withdrawal_id)
+
+
+@shared_task(name="escrow.tasks.provider_sync", **_RETRY)
+def provider_sync() -> dict:
+    """Every 5 minutes: what a lost notification or task left pending is read again."""
+    return {
+        "payments": payments_sync(),
+        "card_refunds": card_refunds_sync(),
+        "withdrawals": withdrawals_sync(),
+    }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("wallet/", views.wallet_view, name="wallet"),
     path("wallet/top-up/", views.top_up_view, name="top_up"),
     path("wallet/withdraw/", views.withdraw_view, name="withdraw"),
+    path("wallet/return-to-card/", views.card_refund_view, name="card_refund"),
     path("wallet/payout-methods/", views.payout_methods_view, name="payout_methods"),
     path(
         "wallet/payout-methods/<id:method_id>/remove/",

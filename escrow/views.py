@@ -9,15 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from marketplace.clientip import client_ip
 from marketplace.errors import DomainError
 from marketplace.redirects import redirect_back
 
 from . import conf
 from .display import money_text
 from .errors import WebhookError
-from .forms import PayoutMethodForm, SandboxCardForm, TopUpForm, WithdrawalForm, money_of
-from .models import Payment, SandboxCharge
+from .forms import CardRefundForm, PayoutMethodForm, SandboxCardForm, TopUpForm, WithdrawalForm, money_of
+from .models import CardRefund, Payment, SandboxCharge
 from .providers import UnknownProviderError
+from .providers.base import ProviderUnavailableError
 from .providers.sandbox import TEST_CARDS, sandbox_card_submit
 from .selectors import (
     payment_get_for_user,
@@ -35,13 +37,15 @@ from .services import (
     webhook_receive,
     withdrawal_request,
 )
+from .services.refunds import card_refund_request, card_refundable
 
 logger = logging.getLogger(__name__)
 
 
-def _wallet_page(request, *, top_up_form=None, withdrawal_form=None, status=200):
+def _wallet_page(request, *, top_up_form=None, withdrawal_form=None, card_refund_form=None, status=200):
     user = request.user
     balances = wallet_balances(user=user)
+    refundable = card_refundable(user=user)
     page = Paginator(wallet_transfers(user=user), conf.wallet_history_page_size()).get_page(request.GET.get("page"))
     context = {
         "balances": balances,
@@ -53,7 +57,15 @@ def _wallet_page(request, *, top_up_form=None, withdrawal_form=None, status=200)
         "payout_methods": payout_methods_for_user(user=user),
         "withdrawals": withdrawals_for_user(user=user) if user.is_seller else [],
         "withdrawal_min": money_of(conf.withdrawal_min_amount()),
+        "card_refundable": refundable,
+        "card_refund_max": min(refundable, balances.available)
+        if refundable.currency == balances.available.currency
+        else refundable,
+        "card_refunds": CardRefund.objects.filter(user=user).order_by("-created_at")[:5],
     }
+    context["card_refund_form"] = card_refund_form or CardRefundForm(
+        initial={"amount": context["card_refund_max"].amount}
+    )
     if user.is_seller:
         context["withdrawal_form"] = withdrawal_form or WithdrawalForm(user=user)
     return render(request, "escrow/wallet.html", context, status=status)
@@ -78,6 +90,28 @@ def top_up_view(request):
         form.add_error("amount", exc.message)
         return _wallet_page(request, top_up_form=form)
     return redirect(started.redirect_url)
+
+
+@require_POST
+@login_required
+def card_refund_view(request):
+    form = CardRefundForm(request.POST)
+    if not form.is_valid():
+        return _wallet_page(request, card_refund_form=form)
+    try:
+        refunds = card_refund_request(
+            user=request.user, amount=money_of(form.cleaned_data["amount"]), key=form.cleaned_data["key"]
+        )
+    except DomainError as exc:
+        form.add_error("amount", exc.message)
+        return _wallet_page(request, card_refund_form=form)
+    total = sum((r.amount for r in refunds[1:]), refunds[0].amount)
+    messages.success(
+        request,
+        _("%(amount)s is on its way back to your card. Banks usually show it within a few days.")
+        % {"amount": money_text(total)},
+    )
+    return redirect("escrow:wallet")
 
 
 @require_POST
@@ -113,7 +147,10 @@ def payout_methods_view(request):
         if form.is_valid():
             try:
                 method = payout_method_add(
-                    user=request.user, kind=form.cleaned_data["kind"], value=form.cleaned_data["value"]
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    value=form.cleaned_data["value"],
+                    bank_id=form.cleaned_data.get("bank") or "",
                 )
             except DomainError as exc:
                 form.add_error("value", exc.message)
@@ -197,10 +234,18 @@ def payment_return_view(request, payment_id):
 def webhook_view(request, provider):
     """Payment providers call this. A bad signature or body is a 400 and nothing is written."""
     try:
-        result = webhook_receive(provider_name=provider, body=request.body, headers=request.headers)
+        result = webhook_receive(
+            provider_name=provider, body=request.body, headers=request.headers, remote_addr=client_ip(request)
+        )
     except UnknownProviderError:
         raise Http404 from None
     except WebhookError as exc:
         logger.warning("Webhook from %s refused: %s", provider, exc.message)
         return HttpResponseBadRequest(exc.message)
+    except ProviderUnavailableError:
+        # We could not ask the provider what happened: it sends the notification again later.
+        logger.warning("Webhook from %s: the provider could not be read back; asking for a resend", provider)
+        response = HttpResponse("try again later", status=503, content_type="text/plain")
+        response["Retry-After"] = "60"
+        return response
     return HttpResponse("duplicate" if result.duplicate else "ok", content_type="text/plain")

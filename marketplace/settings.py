@@ -480,6 +480,48 @@ ESCROW_ORDER_PAYER = "orders.services.order_pay_after_top_up"
 SANDBOX_WEBHOOK_SECRET = env("SANDBOX_WEBHOOK_SECRET", "sandbox-" + SECRET_KEY[:32])
 SANDBOX_WEBHOOK_DELAY_SECONDS = 5  # the "slow" test card's webhook comes this late
 SANDBOX_DUPLICATE_WEBHOOKS = True  # the sandbox delivers each event twice, as real providers may
+# YooKassa (PAYMENT_PROVIDER=yookassa): the shop's id and secret key from its dashboard
+# (Integration -> API keys); the address is only changed by the tests (a local fake server).
+YOOKASSA_SHOP_ID = env("YOOKASSA_SHOP_ID")
+YOOKASSA_SECRET_KEY = env("YOOKASSA_SECRET_KEY")
+YOOKASSA_API_URL = env("YOOKASSA_API_URL", "https://api.yookassa.ru/v3")
+# Notifications are accepted only from these networks: YooKassa's published ranges
+# (https://yookassa.ru/developers/using-api/webhooks#ip). Behind a proxy, REMOTE_ADDR must be
+# the client's address (nginx's real_ip / TRUSTED_PROXY_COUNT).
+YOOKASSA_NOTIFICATION_IPS = env_list(
+    "YOOKASSA_NOTIFICATION_IPS",
+    "185.71.76.0/27,185.71.77.0/27,77.75.153.0/25,77.75.156.11/32,77.75.156.35/32,77.75.154.128/25,2a02:5180::/32",
+)
+# 54-FZ receipts ("Чеки от ЮKassa"): what each top-up's receipt line says. VAT code 1 is
+# "без НДС"; subject "service", mode "full_prepayment" (money paid in advance for services).
+YOOKASSA_RECEIPT_ITEM = env("YOOKASSA_RECEIPT_ITEM", "Пополнение баланса на маркетплейсе")
+YOOKASSA_RECEIPT_VAT_CODE = env_int("YOOKASSA_RECEIPT_VAT_CODE", 1)
+YOOKASSA_RECEIPT_PAYMENT_SUBJECT = env("YOOKASSA_RECEIPT_PAYMENT_SUBJECT", "service")
+YOOKASSA_RECEIPT_PAYMENT_MODE = env("YOOKASSA_RECEIPT_PAYMENT_MODE", "full_prepayment")
+YOOKASSA_RECEIPT_TAX_SYSTEM_CODE = env_int("YOOKASSA_RECEIPT_TAX_SYSTEM_CODE", 0)  # 0: not sent
+YOOKASSA_TIMEOUT_SECONDS = env_int("YOOKASSA_TIMEOUT_SECONDS", 20)
+YOOKASSA_ATTEMPTS = env_int("YOOKASSA_ATTEMPTS", 4)  # per call, on 429 / 5xx / no answer
+YOOKASSA_RETRY_BACKOFF_SECONDS = float(env("YOOKASSA_RETRY_BACKOFF_SECONDS", "0.5"))
+# Payouts (PAYOUT_PROVIDER=yookassa): the payout gateway's agent id and its own secret key.
+PAYOUT_PROVIDER = env("PAYOUT_PROVIDER")  # "" : staff pay every withdrawal by hand
+YOOKASSA_PAYOUT_AGENT_ID = env("YOOKASSA_PAYOUT_AGENT_ID")
+YOOKASSA_PAYOUT_SECRET_KEY = env("YOOKASSA_PAYOUT_SECRET_KEY")
+# Withdrawals up to this amount go out without a staff approval for sellers with a clean
+# history (PAYOUT_AUTO_MIN_ORDERS completed orders, no dispute lost or open, no payout
+# refused in PAYOUT_AUTO_CLEAN_DAYS). 0: every provider payout waits for staff.
+PAYOUT_AUTO_MAX_AMOUNT = env("PAYOUT_AUTO_MAX_AMOUNT", "0")
+PAYOUT_AUTO_MIN_ORDERS = env_int("PAYOUT_AUTO_MIN_ORDERS", 5)
+PAYOUT_AUTO_CLEAN_DAYS = env_int("PAYOUT_AUTO_CLEAN_DAYS", 90)
+ESCROW_SELLER_CLEAN = "orders.selectors.seller_clean_for_auto_payout"
+# SBP payouts: the receiving banks offered when payouts are made by hand (with
+# PAYOUT_PROVIDER=yookassa the payout gateway's own list is shown).
+SBP_BANKS = [
+    ("100000000111", "Сбербанк"),
+    ("100000000004", "Т-Банк"),
+    ("100000000008", "Альфа-Банк"),
+    ("100000000005", "ВТБ"),
+    ("100000000007", "Райффайзенбанк"),
+]
 # Fernet keys that encrypt payout details (card numbers, wallets) at rest, newest first: to
 # rotate, put a new key in front, run `manage.py payout_details_rotate`, then drop the old one.
 # A local run and the tests derive one from SECRET_KEY; production must set it (a system
@@ -566,6 +608,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escrow.tasks.sandbox_deliver_due_webhooks",
         "schedule": 60.0,
     },
+    "provider-sync": {
+        # Payments, returns to card and payouts whose notification never came: read them again.
+        "task": "escrow.tasks.provider_sync",
+        "schedule": 300.0,
+    },
     "reviews-reveal": {
         "task": "reviews.tasks.reviews_reveal_due",
         "schedule": 300.0,
@@ -607,6 +654,9 @@ CELERY_BEAT_SWEEP_INTERVAL = timedelta(minutes=1)
 
 # --- security -----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies whose X-Real-IP names the client (marketplace/clientip.py): nginx on this machine,
+# or the compose network's range.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "127.0.0.1/32,::1/128")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or TESTING))

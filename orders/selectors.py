@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from gigs.models import Gig
 
-from .models import Order, OrderFile
+from .models import Dispute, Order, OrderFile
 from .pricing import orderable_gig
 from .services import buyer_cancel_kind
 
@@ -138,3 +139,20 @@ def order_actions(*, order: Order, user: User) -> set[str]:
         else:
             actions.add("cancel_respond")
     return actions
+
+
+def seller_clean_for_auto_payout(*, user_id: int) -> bool:
+    """Whether a seller's small withdrawals may go out without a staff approval
+    (ESCROW_SELLER_CLEAN): at least PAYOUT_AUTO_MIN_ORDERS orders completed as the seller,
+    no dispute open on their orders, and none lost (refunded or split) in the last
+    PAYOUT_AUTO_CLEAN_DAYS days."""
+    since = timezone.now() - timedelta(days=settings.PAYOUT_AUTO_CLEAN_DAYS)
+    as_seller = Order.objects.filter(seller_id=user_id)
+    if as_seller.filter(status=Order.Status.COMPLETED).count() < settings.PAYOUT_AUTO_MIN_ORDERS:
+        return False
+    disputes = Dispute.objects.filter(order__seller_id=user_id)
+    if disputes.filter(outcome="").exists():
+        return False
+    return not disputes.filter(
+        outcome__in=[Dispute.Outcome.REFUND, Dispute.Outcome.SPLIT], resolved_at__gte=since
+    ).exists()

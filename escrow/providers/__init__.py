@@ -3,9 +3,11 @@
 from .. import conf
 from .base import PaymentProvider
 from .sandbox import SandboxProvider
+from .yookassa import YooKassaProvider
 
 PROVIDERS: dict[str, type[PaymentProvider]] = {
     SandboxProvider.name: SandboxProvider,
+    YooKassaProvider.name: YooKassaProvider,
 }
 
 

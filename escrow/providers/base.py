@@ -1,6 +1,7 @@
 """The payment-provider interface. A provider starts a payment (and tells us where to send
-the browser), then reports the result with a signed webhook. Real providers (YooKassa,
-Stripe) plug in behind the same two methods."""
+the browser), then reports the result with a webhook, verified by a signature (the sandbox)
+or by reading the object again from the provider's API (YooKassa). A provider may also send
+wallet money back to the card a payment came from (a refund of that payment)."""
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -13,6 +14,12 @@ from ..models import Payment
 
 EVENT_PAYMENT_SUCCEEDED = "payment.succeeded"
 EVENT_PAYMENT_FAILED = "payment.failed"
+EVENT_REFUND_SUCCEEDED = "refund.succeeded"
+EVENT_REFUND_FAILED = "refund.canceled"
+EVENT_REFUND_PENDING = "refund.pending"
+EVENT_PAYOUT_SUCCEEDED = "payout.succeeded"
+EVENT_PAYOUT_FAILED = "payout.canceled"
+EVENT_PAYOUT_PENDING = "payout.pending"
 
 
 class ProviderUnavailableError(Exception):
@@ -23,6 +30,13 @@ class ProviderUnavailableError(Exception):
 class StartedPayment:
     provider_payment_id: str
     redirect_url: str  # the provider's hosted payment page
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    provider_refund_id: str
+    status: str  # EVENT_REFUND_SUCCEEDED / _FAILED / _PENDING
+    failure_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,17 @@ class PaymentProvider(ABC):
         """Create the payment at the provider; ProviderUnavailableError when it cannot."""
 
     @abstractmethod
-    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
-        """Verify the signature over the raw body and read the event.
-        WebhookSignatureError on a missing or wrong signature, WebhookPayloadError on a bad body."""
+    def parse_webhook(
+        self, *, body: bytes, headers: Mapping[str, str], remote_addr: str | None = None
+    ) -> ProviderEvent:
+        """Verify the delivery (a signature over the raw body, or where it comes from and what
+        the provider's API says) and read the event. WebhookSignatureError on a delivery we
+        cannot trust, WebhookPayloadError on a bad body."""
+
+    def start_refund(self, *, refund) -> RefundResult:
+        """Send `refund.amount` back to the card `refund.payment` was paid with. The same
+        refund sent again must not refund twice (an idempotence key made of the refund)."""
+        raise NotImplementedError
+
+    def read_refund(self, provider_refund_id: str) -> RefundResult:
+        raise NotImplementedError

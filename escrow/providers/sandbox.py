@@ -37,7 +37,15 @@ from .. import conf
 from ..cards import card_digits
 from ..errors import WebhookPayloadError, WebhookSignatureError
 from ..models import Payment, SandboxCharge
-from .base import EVENT_PAYMENT_FAILED, EVENT_PAYMENT_SUCCEEDED, PaymentProvider, ProviderEvent, StartedPayment
+from .base import (
+    EVENT_PAYMENT_FAILED,
+    EVENT_PAYMENT_SUCCEEDED,
+    EVENT_REFUND_SUCCEEDED,
+    PaymentProvider,
+    ProviderEvent,
+    RefundResult,
+    StartedPayment,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +79,16 @@ class SandboxProvider(PaymentProvider):
             redirect_url=reverse("escrow:sandbox_checkout", args=[payment.pk]),
         )
 
-    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
+    def start_refund(self, *, refund) -> RefundResult:
+        # The sandbox's cards are not real: a return to one is done at once.
+        return RefundResult(provider_refund_id=f"sbr_{refund.pk}", status=EVENT_REFUND_SUCCEEDED)
+
+    def read_refund(self, provider_refund_id: str) -> RefundResult:
+        return RefundResult(provider_refund_id=provider_refund_id, status=EVENT_REFUND_SUCCEEDED)
+
+    def parse_webhook(
+        self, *, body: bytes, headers: Mapping[str, str], remote_addr: str | None = None
+    ) -> ProviderEvent:
         lowered = {str(name).lower(): value for name, value in headers.items()}
         signature = (lowered.get(SIGNATURE_HEADER.lower()) or "").strip().lower()
         if not signature or not hmac.compare_digest(signature.encode(), sign(body).encode()):

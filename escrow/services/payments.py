@@ -63,6 +63,11 @@ def payment_start(*, user: User, amount: Money, next_url: str = "", order_id: in
     )
     try:
         started = provider.start_payment(payment=payment)
+    except PaymentError:
+        payment.status = Payment.Status.FAILED
+        payment.failure_reason = "refused_before_start"
+        payment.save(update_fields=["status", "failure_reason", "updated_at"])
+        raise
     except ProviderUnavailableError:
         logger.warning("Provider %s could not start payment %s", provider.name, payment.pk, exc_info=True)
         payment.status = Payment.Status.FAILED
@@ -76,12 +81,61 @@ def payment_start(*, user: User, amount: Money, next_url: str = "", order_id: in
     return PaymentStart(payment=payment, redirect_url=started.redirect_url)
 
 
-def webhook_receive(*, provider_name: str, body: bytes, headers: Mapping[str, str]) -> WebhookResult:
+def webhook_receive(
+    *, provider_name: str, body: bytes, headers: Mapping[str, str], remote_addr: str | None = None
+) -> WebhookResult:
     """Verify and process one webhook delivery: what the webhook view calls (and the sandbox
-    too, in process). WebhookSignatureError / WebhookPayloadError: answer 400, nothing written."""
+    too, in process). WebhookSignatureError / WebhookPayloadError: answer 400, nothing written;
+    ProviderUnavailableError (the provider could not be asked what happened): answer 503."""
     provider = get_provider(provider_name)
-    event = provider.parse_webhook(body=body, headers=headers)
-    return _webhook_process(provider=provider.name, event=event)
+    event = provider.parse_webhook(body=body, headers=headers, remote_addr=remote_addr)
+    return event_apply(provider=provider.name, event=event)
+
+
+def event_apply(*, provider: str, event: ProviderEvent) -> WebhookResult:
+    """Apply an event read from the provider: a payment's, a return to card's or a payout's."""
+    if event.type.startswith("refund."):
+        from .refunds import card_refund_apply_event
+
+        return card_refund_apply_event(provider=provider, event=event)
+    if event.type.startswith("payout."):
+        from .withdrawals import withdrawal_apply_event
+
+        return withdrawal_apply_event(provider=provider, event=event)
+    return _webhook_process(provider=provider, event=event)
+
+
+def payment_sync(*, payment: Payment) -> WebhookResult | None:
+    """Read a pending payment again from its provider (a notification that never came):
+    applied as if it had been notified. None when the provider cannot say."""
+    provider = get_provider(payment.provider)
+    reader = getattr(provider, "payment_event", None)
+    if reader is None or not payment.provider_payment_id or payment.status != Payment.Status.PENDING:
+        return None
+    return event_apply(provider=provider.name, event=reader(payment.provider_payment_id))
+
+
+def payments_sync(*, older_than_seconds: int = 300, limit: int = 200) -> int:
+    """The sweep: payments still pending a few minutes after they were started, read again
+    from providers that can be asked (a notification lost, or refused while we were down)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    pending = Payment.objects.filter(
+        status=Payment.Status.PENDING,
+        created_at__lte=now - timedelta(seconds=older_than_seconds),
+        created_at__gte=now - timedelta(days=3),
+    ).exclude(provider_payment_id="")
+    done = 0
+    for payment in list(pending.order_by("created_at")[:limit]):
+        try:
+            if payment_sync(payment=payment) is not None:
+                done += 1
+        except (ProviderUnavailableError, WebhookPayloadError) as exc:
+            logger.warning("Payment %s could not be read again: %s", payment.pk, exc)
+    return done
 
 
 def _webhook_process(*, provider: str, event: ProviderEvent) -> WebhookResult:

@@ -17,7 +17,17 @@ from marketplace.errors import DomainError
 from marketplace.jobs import publish
 from marketplace.money import round_amount
 
-from ..models import Account, Clearance, Journal, PairTurnover, Payment, ReconciliationReport, Transfer, Withdrawal
+from ..models import (
+    Account,
+    CardRefund,
+    Clearance,
+    Journal,
+    PairTurnover,
+    Payment,
+    ReconciliationReport,
+    Transfer,
+    Withdrawal,
+)
 from .ledger import request_hash_of_rows
 from .turnover import pair_turnovers_from_ledger
 
@@ -282,14 +292,16 @@ def _check_escrow_accounts(problems: list[str]) -> None:
 
 
 def _check_payouts_in_flight(problems: list[str]) -> None:
-    # Payouts in flight hold exactly the withdrawals that wait for a decision.
-    waiting = {
-        row["amount_currency"]: round_amount(Decimal(row["total"]), row["amount_currency"])
-        for row in Withdrawal.objects.filter(status=Withdrawal.Status.REQUESTED)
-        .order_by()
-        .values("amount_currency")
-        .annotate(total=Sum("amount"))
-    }
+    # Payouts in flight hold exactly the withdrawals that wait for a decision or are being
+    # sent, and the returns to card the provider has not decided yet.
+    waiting: dict[str, Decimal] = {}
+    for rows in (
+        Withdrawal.objects.filter(status__in=Withdrawal.OPEN_STATUSES),
+        CardRefund.objects.filter(status=CardRefund.Status.PENDING),
+    ):
+        for row in rows.order_by().values("amount_currency").annotate(total=Sum("amount")):
+            currency = row["amount_currency"]
+            waiting[currency] = waiting.get(currency, Decimal(0)) + round_amount(Decimal(row["total"]), currency)
     in_flight = {
         row["balance_currency"]: row["balance"]
         for row in Account.objects.filter(kind=Account.Kind.PAYOUTS).values("balance_currency", "balance")

@@ -1,7 +1,17 @@
-"""Money going out: payout methods, withdrawal requests and staff decisions on them."""
+"""Money going out: payout methods, withdrawal requests and staff decisions on them.
 
+A withdrawal is paid by hand (staff send the money, then mark it paid) or, with
+PAYOUT_PROVIDER set and a method the provider pays to, sent through the provider's payouts
+API: staff approve it (or it is approved at once when small and the seller's history is
+clean), a Celery task sends it with an idempotence key made of the request, and the
+provider's answer (its notification, read again from its API, or the sweep's reading)
+decides it: paid, or failed with the money back in the wallet.
+"""
+
+import logging
 import re
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,28 +20,35 @@ from moneyed import Money
 
 from accounts.models import User
 from marketplace.dbretry import retry_on_conflict
+from marketplace.jobs import enqueue_on_commit
 from notifications.models import Notification
 from notifications.services import notification_add
 
 from .. import conf
 from ..destinations import parse_destination
 from ..display import money_text
-from ..errors import IdempotencyConflictError, PayoutMethodError, WithdrawalError
-from ..models import Account, Journal, PayoutDetailsView, PayoutMethod, Withdrawal
+from ..errors import IdempotencyConflictError, PayoutMethodError, WebhookPayloadError, WithdrawalError
+from ..models import Account, Journal, PayoutDetailsView, PayoutMethod, WebhookEvent, Withdrawal
 from ..payout_details import InvalidToken, payout_details_decrypt, payout_details_encrypt, payout_details_rotate_token
+from ..providers.base import EVENT_PAYOUT_FAILED, EVENT_PAYOUT_SUCCEEDED, ProviderEvent, ProviderUnavailableError
 from .ledger import AccountRef, TransferSpec, accounts_ensure, ledger_post, validate_amount
 
+logger = logging.getLogger(__name__)
+
 MAX_PAYOUT_METHODS = 10
+# YooKassa keeps an idempotence key 24 hours: a payout not known to have reached it by then
+# is not sent again with the same key (it could go out twice); staff look at it.
+RESEND_WINDOW = timedelta(hours=23)
 REASON_MAX_LENGTH = 1000
 _REQUEST_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 
 
 @retry_on_conflict
 @transaction.atomic
-def payout_method_add(*, user: User, kind: str, value: str) -> PayoutMethod:
+def payout_method_add(*, user: User, kind: str, value: str, bank_id: str = "") -> PayoutMethod:
     """Save where withdrawals may go: shown masked, the full details (what staff pay to) kept
     encrypted."""
-    destination = parse_destination(kind, value)
+    destination = parse_destination(kind, value, bank_id)
     # Locks the user row (and nothing else, last in the lock order): two forms submitted at
     # once cannot both pass the limit.
     User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()
@@ -101,9 +118,12 @@ def withdrawal_request(*, user: User, amount: Money, payout_method: PayoutMethod
                 # The same form submitted twice at once: the first request's withdrawal.
                 earlier = Withdrawal.objects.get(request_journal=journal)
                 return _same_request(earlier, user=user, amount=amount, method=method)
-            return Withdrawal.objects.create(
+            withdrawal = Withdrawal.objects.create(
                 user=user, payout_method=method, amount=amount, key=key, request_journal=journal
             )
+            if auto_payout_allowed(withdrawal):
+                _approve(withdrawal, actor=None)
+            return withdrawal
     except IdempotencyConflictError:
         raise WithdrawalError(_("The form has expired. Please try again.")) from None
 
@@ -155,34 +175,209 @@ def _decide(*, withdrawal_id: int, actor: User, status: str, reason: str) -> Wit
                 _("Withdrawal #%(id)s was already decided: %(status)s.")
                 % {"id": withdrawal.pk, "status": withdrawal.get_status_display()}
             )
-        currency = withdrawal.amount.currency.code
-        if status == Withdrawal.Status.PAID:
-            payouts, destination = accounts_ensure(
-                AccountRef.system(Account.Kind.PAYOUTS, currency), AccountRef.system(Account.Kind.WORLD, currency)
-            )
-            kind = Journal.Kind.WITHDRAWAL_PAID
-        else:
-            payouts, destination = accounts_ensure(
-                AccountRef.system(Account.Kind.PAYOUTS, currency), AccountRef.wallet(withdrawal.user, currency)
-            )
-            kind = Journal.Kind.WITHDRAWAL_REJECTED
-        # One key for either decision: even without the row lock, paying and rejecting
-        # the same withdrawal could not both move money.
-        journal = ledger_post(
-            key=f"withdrawal:{withdrawal.pk}:decision",
-            kind=kind,
-            transfers=[TransferSpec(debit=payouts, credit=destination, amount=withdrawal.amount)],
-            actor=actor,
-            memo=reason[:255],
-        )
-        withdrawal.status = status
-        withdrawal.reason = reason
-        withdrawal.decided_by = actor
-        withdrawal.decided_at = timezone.now()
-        withdrawal.decision_journal = journal
-        withdrawal.save(update_fields=["status", "reason", "decided_by", "decided_at", "decision_journal"])
-        _notify_decision(withdrawal)
+        _close(withdrawal, status=status, reason=reason, actor=actor)
     return withdrawal
+
+
+def _close(withdrawal: Withdrawal, *, status: str, reason: str, actor: User | None) -> None:
+    """Move the money once, under the withdrawal's lock: paid (payouts in flight -> the
+    outside world), or rejected / failed (payouts in flight -> the wallet)."""
+    currency = withdrawal.amount.currency.code
+    if status == Withdrawal.Status.PAID:
+        payouts, destination = accounts_ensure(
+            AccountRef.system(Account.Kind.PAYOUTS, currency), AccountRef.system(Account.Kind.WORLD, currency)
+        )
+        kind = Journal.Kind.WITHDRAWAL_PAID
+    else:
+        payouts, destination = accounts_ensure(
+            AccountRef.system(Account.Kind.PAYOUTS, currency), AccountRef.wallet(withdrawal.user, currency)
+        )
+        kind = Journal.Kind.WITHDRAWAL_REJECTED
+    # One key for every decision: even without the row lock, paying and rejecting the same
+    # withdrawal could not both move money.
+    journal = ledger_post(
+        key=f"withdrawal:{withdrawal.pk}:decision",
+        kind=kind,
+        transfers=[TransferSpec(debit=payouts, credit=destination, amount=withdrawal.amount)],
+        actor=actor,
+        memo=reason[:255],
+    )
+    withdrawal.status = status
+    withdrawal.reason = reason
+    withdrawal.decided_by = actor
+    withdrawal.decided_at = timezone.now()
+    withdrawal.decision_journal = journal
+    withdrawal.save(update_fields=["status", "reason", "decided_by", "decided_at", "decision_journal"])
+    _notify_decision(withdrawal)
+
+
+# --- payouts through the provider -------------------------------------------------------------
+
+
+def provider_pays(method: PayoutMethod) -> bool:
+    """Whether withdrawals to this method go through the payout provider (else: by hand)."""
+    from ..providers.yookassa import PAYOUT_KINDS
+
+    return conf.payout_provider() == "yookassa" and method.kind in PAYOUT_KINDS and bool(method.details)
+
+
+def auto_payout_allowed(withdrawal: Withdrawal) -> bool:
+    """Small withdrawals of sellers with a clean history go out without waiting for staff."""
+    limit = conf.payout_auto_max_amount()
+    if limit <= 0 or withdrawal.amount.amount > limit or not provider_pays(withdrawal.payout_method):
+        return False
+    recent = timezone.now() - timedelta(days=conf.payout_auto_clean_days())
+    if Withdrawal.objects.filter(
+        user=withdrawal.user_id,
+        status__in=[Withdrawal.Status.REJECTED, Withdrawal.Status.FAILED],
+        created_at__gte=recent,
+    ).exists():
+        return False
+    clean = conf.seller_clean()
+    return clean is not None and clean(user_id=withdrawal.user_id)
+
+
+@retry_on_conflict
+def withdrawal_approve(*, withdrawal_id: int, actor: User) -> Withdrawal:
+    """Staff approve a withdrawal for the payout provider, which then sends it."""
+    if actor is None or not actor.is_staff:
+        raise WithdrawalError(_("Only staff can decide on withdrawals."))
+    with transaction.atomic():
+        withdrawal = _lock_withdrawal(withdrawal_id)
+        if withdrawal is None:
+            raise WithdrawalError(_("Unknown withdrawal."))
+        if withdrawal.status != Withdrawal.Status.REQUESTED:
+            raise WithdrawalError(
+                _("Withdrawal #%(id)s was already decided: %(status)s.")
+                % {"id": withdrawal.pk, "status": withdrawal.get_status_display()}
+            )
+        if not provider_pays(withdrawal.payout_method):
+            raise WithdrawalError(
+                _("Withdrawal #%(id)s goes to %(method)s: the payout service does not pay there; pay it by hand.")
+                % {"id": withdrawal.pk, "method": withdrawal.payout_method.get_kind_display()}
+            )
+        _approve(withdrawal, actor=actor)
+    return withdrawal
+
+
+def _approve(withdrawal: Withdrawal, *, actor: User | None) -> None:
+    withdrawal.status = Withdrawal.Status.SENDING
+    withdrawal.provider = conf.payout_provider()
+    withdrawal.approved_by = actor
+    withdrawal.approved_at = timezone.now()
+    withdrawal.save(update_fields=["status", "provider", "approved_by", "approved_at"])
+    enqueue_on_commit(_send_task(), withdrawal.pk)
+
+
+def withdrawal_send(*, withdrawal_id: int) -> str:
+    """Send an approved withdrawal to the payout provider, or read its payout's state when it
+    was sent; apply a final answer. Returns the status afterwards. Safe to run again or at
+    once: the idempotence key is the request's, and the decision is taken once under the lock.
+    ProviderUnavailableError when the provider cannot be reached (try again later)."""
+    from ..providers import yookassa
+
+    withdrawal = Withdrawal.objects.select_related("payout_method").filter(pk=withdrawal_id).first()
+    if withdrawal is None or withdrawal.status != Withdrawal.Status.SENDING:
+        return withdrawal.status if withdrawal else ""
+    now = timezone.now()
+    if withdrawal.provider_payout_id:
+        result = yookassa.payout_read(withdrawal.provider_payout_id)
+    else:
+        if withdrawal.sent_at and now - withdrawal.sent_at > RESEND_WINDOW:
+            logger.error(
+                "Withdrawal %s: no payout id %s after it was first sent; not sending it again (check the "
+                "payout gateway's dashboard, then mark it paid or reject it in admin)",
+                withdrawal.pk,
+                now - withdrawal.sent_at,
+            )
+            return withdrawal.status
+        Withdrawal.objects.filter(pk=withdrawal.pk, sent_at__isnull=True).update(sent_at=now)
+        Withdrawal.objects.filter(pk=withdrawal.pk).update(send_attempts=withdrawal.send_attempts + 1)
+        try:
+            details = payout_details_decrypt(withdrawal.payout_method.details)
+        except InvalidToken:
+            logger.error("Withdrawal %s: its payout details cannot be decrypted (PAYOUT_DETAILS_KEY)", withdrawal.pk)
+            return withdrawal.status
+        result = yookassa.payout_send(
+            key=f"payout-{withdrawal.key}",
+            amount=withdrawal.amount,
+            kind=withdrawal.payout_method.kind,
+            details=details,
+            description=_("Withdrawal #%(id)s") % {"id": withdrawal.pk},
+            metadata={"withdrawal_id": str(withdrawal.pk)},
+        )
+        if result.provider_payout_id:
+            Withdrawal.objects.filter(pk=withdrawal.pk, provider_payout_id="").update(
+                provider_payout_id=result.provider_payout_id
+            )
+    return _settle(withdrawal_id=withdrawal.pk, status=result.status, reason=result.failure_reason)
+
+
+@retry_on_conflict
+def _settle(*, withdrawal_id: int, status: str, reason: str) -> str:
+    if status not in (EVENT_PAYOUT_SUCCEEDED, EVENT_PAYOUT_FAILED):
+        return Withdrawal.Status.SENDING
+    with transaction.atomic():
+        withdrawal = _lock_withdrawal(withdrawal_id)
+        if withdrawal.status != Withdrawal.Status.SENDING:
+            return withdrawal.status
+        if status == EVENT_PAYOUT_SUCCEEDED:
+            _close(withdrawal, status=Withdrawal.Status.PAID, reason="", actor=None)
+        else:
+            text = _("The payout service could not deliver it (%(reason)s): the money is back in your wallet.") % {
+                "reason": reason or "canceled"
+            }
+            _close(withdrawal, status=Withdrawal.Status.FAILED, reason=text, actor=None)
+        return withdrawal.status
+
+
+def withdrawal_apply_event(*, provider: str, event: ProviderEvent):
+    """A payout notification, read again from the payout gateway's API."""
+    from .payments import WebhookResult
+
+    withdrawal = Withdrawal.objects.filter(provider=provider, provider_payout_id=event.provider_payment_id).first()
+    if withdrawal is None:
+        logger.warning("Payout event %s:%s names an unknown payout", provider, event.event_id)
+        return WebhookResult(event_id=event.event_id, outcome=WebhookEvent.Outcome.IGNORED, duplicate=False)
+    if withdrawal.amount != event.amount:
+        raise WebhookPayloadError(_("The event's amount does not match the withdrawal."))
+    before = withdrawal.status
+    after = _settle(withdrawal_id=withdrawal.pk, status=event.type, reason=event.failure_reason)
+    outcome = WebhookEvent.Outcome.PAYOUT_DECIDED if after != before else WebhookEvent.Outcome.IGNORED
+    _row, created = WebhookEvent.objects.get_or_create(
+        provider=provider,
+        event_id=event.event_id,
+        defaults={"event_type": event.type, "outcome": outcome, "payload": _masked(event.payload)},
+    )
+    return WebhookResult(event_id=event.event_id, outcome=outcome, duplicate=not created)
+
+
+def _masked(payload: dict) -> dict:
+    # A payout's object names the card (first 6, last 4) or the wallet: kept without them.
+    return {
+        key: payload[key] for key in ("id", "status", "amount", "created_at", "cancellation_details") if key in payload
+    }
+
+
+def withdrawals_sync(*, limit: int = 200) -> int:
+    """The sweep: every withdrawal being sent, sent again (same key) or read."""
+    done = 0
+    for withdrawal_id in list(
+        Withdrawal.objects.filter(status=Withdrawal.Status.SENDING).order_by("pk").values_list("pk", flat=True)[:limit]
+    ):
+        try:
+            withdrawal_send(withdrawal_id=withdrawal_id)
+        except ProviderUnavailableError:
+            logger.warning("Withdrawal %s: the payout service is not answering; next sweep", withdrawal_id)
+            continue
+        done += 1
+    return done
+
+
+def _send_task():
+    from ..tasks import withdrawal_send_task
+
+    return withdrawal_send_task
 
 
 def _notify_decision(withdrawal: Withdrawal) -> None:
