@@ -29,3 +29,7 @@ def staff(db):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+# The fake YooKassa (tests/fakes/yookassa.py) and the reconciliation after each scenario.
+from .yookassa_kit import books_balance, fake  # noqa: E402, F401
