@@ -21,8 +21,8 @@ from escrow.selectors import wallet_balances
 from escrow.services import ledger_reconcile
 from orders.models import Order
 from tests.e2e.test_journey import PASSWORD, log_in, make_staff
-from tests.fakes.yookassa import FakeYooKassa
 from tests.factories import GigFactory, SellerFactory, UserFactory
+from tests.fakes.yookassa import FakeYooKassa
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +68,7 @@ def test_pay_return_to_card_and_withdraw_through_yookassa(people, yookassa):
     assert olga.page.url.startswith(yookassa.url + "/checkout/")
     olga.shot("provider-checkout", check_a11y=False)  # the provider's page, not ours
     payment = Payment.objects.get(user=client)
-    (_payment_id, receipt), = yookassa.receipts
+    ((_payment_id, receipt),) = yookassa.receipts
     assert receipt["customer"]["email"] == "olga@example.com"
     olga.submit("form", "#pay")
     # Back on our return page, which reloads until the notification has been read back.

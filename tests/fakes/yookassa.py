@@ -678,7 +678,8 @@ class FakeYooKassa:
             return 302, {"Location": payment["confirmation"]["return_url"]}, b""
         amount = f"{payment['amount']['value']} {payment['amount']['currency']}"
         page = (
-            '<!doctype html>\n<html lang="ru">\n<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Оплата заказа</title></head>\n'
+            '<!doctype html>\n<html lang="ru">\n<head><meta charset="utf-8"><link rel="icon" href="data:,">'
+            "<title>Оплата заказа</title></head>\n"
             f'<body>\n<h1>Оплата</h1>\n<p class="amount">{html.escape(amount)}</p>\n'
             f'<p class="description">{html.escape(payment.get("description") or "")}</p>\n'
             '<form method="post">\n'
