@@ -255,3 +255,15 @@ def test_five_deliveries_at_once_top_up_once(fake, user):
     assert errors == []
     assert balance(user) == rub(3000) and _top_ups(user) == 1
     assert fake.payments[payment.provider_payment_id]["status"] == "succeeded"
+
+
+def test_the_site_refuses_to_start_with_a_provider_but_without_its_keys(settings):
+    from escrow.checks import provider_settings_check
+
+    settings.PAYMENT_PROVIDER, settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY = "yookassa", "1", ""
+    settings.PAYOUT_PROVIDER, settings.YOOKASSA_PAYOUT_AGENT_ID = "yookassa", ""
+    assert [e.id for e in provider_settings_check(None)] == ["escrow.E003", "escrow.E005"]
+    settings.PAYMENT_PROVIDER, settings.PAYOUT_PROVIDER = "stripe", "paypal"
+    assert [e.id for e in provider_settings_check(None)] == ["escrow.E002", "escrow.E004"]
+    settings.PAYMENT_PROVIDER, settings.PAYOUT_PROVIDER = "sandbox", ""
+    assert provider_settings_check(None) == []
