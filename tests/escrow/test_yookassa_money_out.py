@@ -364,3 +364,78 @@ def test_the_admin_action_sends_through_the_gateway(fake, staff_member, client, 
     assert response.status_code == 302
     withdrawal.refresh_from_db()
     assert withdrawal.status == Withdrawal.Status.PAID and withdrawal.approved_by == staff_member
+
+
+# --- races (PostgreSQL: real row locks) ----------------------------------------------------------
+
+
+def _race(calls) -> list:
+    import threading
+
+    from django.db import connection
+
+    barrier, results = threading.Barrier(len(calls)), []
+
+    def run(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except Exception as exc:  # collected and asserted
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_four_returns_at_once_cannot_return_one_payment_twice(fake, user, client):
+    _paid_by_card(client, fake, user, 1000)
+    top_up(user, 5000)  # the wallet could pay them all: only the card payment limits them
+    results = _race([lambda: card_refund_request(user=user, amount=rub(600), key=_key()) for _ in range(4)])
+    done = [r for r in results if isinstance(r, list)]
+    assert len(done) == 1, results
+    assert all(isinstance(r, PaymentError) for r in results if not isinstance(r, list))
+    assert CardRefund.objects.count() == 1 and balance(user) == rub(5400)
+    card_refunds_sync()
+    assert fake.created_count("refund") == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_task_the_sweep_and_the_notification_at_once_pay_once(fake, client):
+    from escrow.services import webhook_receive
+
+    from .factories import StaffFactory
+    from .yookassa_kit import YOOKASSA_ADDRESS
+
+    seller = _seller()
+    withdrawal = _withdraw(seller, payout_method_add(user=seller, kind="card", value=CARD))
+    withdrawal_approve(withdrawal_id=withdrawal.pk, actor=StaffFactory())
+    withdrawal_send(withdrawal_id=withdrawal.pk)
+    withdrawal.refresh_from_db()
+    fake.complete_payout(withdrawal.provider_payout_id)
+    import json
+
+    with fake._lock:
+        (notification,) = fake.pending_notifications
+    body = json.dumps(notification).encode()
+    results = _race(
+        [
+            lambda: withdrawal_send(withdrawal_id=withdrawal.pk),
+            lambda: withdrawals_sync(),
+            lambda: webhook_receive(provider_name="yookassa", body=body, headers={}, remote_addr=YOOKASSA_ADDRESS),
+            lambda: webhook_receive(provider_name="yookassa", body=body, headers={}, remote_addr=YOOKASSA_ADDRESS),
+        ]
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == Withdrawal.Status.PAID
+    assert Journal.objects.filter(kind=Journal.Kind.WITHDRAWAL_PAID).count() == 1
+    assert system_balance(Account.Kind.PAYOUTS) == rub(0) and balance(seller) == rub(3000)
