@@ -22,13 +22,18 @@ def client_ip(request) -> str:
 
 
 def _trusted(address: str) -> bool:
+    return address_in(address, settings.TRUSTED_PROXY_IPS)
+
+
+def address_in(address: str, networks) -> bool:
+    """Whether `address` is in one of `networks` ("10.0.0.0/8", "::1"); a bad one is no match."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address((address or "").strip())
     except ValueError:
         return False
-    for network in settings.TRUSTED_PROXY_IPS:
+    for network in networks:
         try:
-            if ip in ipaddress.ip_network(network, strict=False):
+            if ip in ipaddress.ip_network(str(network).strip(), strict=False):
                 return True
         except ValueError:
             continue

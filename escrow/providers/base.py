@@ -73,3 +73,19 @@ class PaymentProvider(ABC):
 
     def read_refund(self, provider_refund_id: str) -> RefundResult:
         raise NotImplementedError
+
+
+def provider_sweep(ids, send, what: str) -> int:
+    """Call `send(id)` for each id; one the provider cannot answer now is left for the next
+    sweep. Returns how many got an answer."""
+    import logging
+
+    done = 0
+    for object_id in ids:
+        try:
+            send(object_id)
+        except ProviderUnavailableError:
+            logging.getLogger(__name__).warning("%s %s: the provider is not answering; next sweep", what, object_id)
+            continue
+        done += 1
+    return done

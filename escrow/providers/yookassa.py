@@ -13,7 +13,6 @@ again. The event id is the object's id and the state read (`payment.succeeded:<i
 same state, however many times it is reported, is recorded once.
 """
 
-import ipaddress
 import json
 import logging
 from collections.abc import Mapping
@@ -24,6 +23,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from moneyed import Money
+
+from marketplace.clientip import address_in
 
 from ..errors import PaymentError, WebhookPayloadError, WebhookSignatureError
 from ..models import CardRefund, Payment
@@ -109,17 +110,7 @@ def receipt_for(*, email: str, amount: Money, description: str) -> dict:
 
 
 def notification_address_allowed(remote_addr: str | None) -> bool:
-    try:
-        address = ipaddress.ip_address((remote_addr or "").strip())
-    except ValueError:
-        return False
-    for network in settings.YOOKASSA_NOTIFICATION_IPS:
-        try:
-            if address in ipaddress.ip_network(network.strip(), strict=False):
-                return True
-        except ValueError:
-            logger.error("YOOKASSA_NOTIFICATION_IPS has a bad network: %r", network)
-    return False
+    return address_in(remote_addr or "", settings.YOOKASSA_NOTIFICATION_IPS)
 
 
 def _id_of(value) -> str:
@@ -258,14 +249,7 @@ class YooKassaProvider(PaymentProvider):
     def refund_event(self, provider_refund_id: str) -> ProviderEvent:
         obj = self._read("refunds", provider_refund_id)
         result = _refund_result(obj)
-        return ProviderEvent(
-            event_id=f"{result.status}:{result.provider_refund_id}",
-            type=result.status,
-            provider_payment_id=result.provider_refund_id,
-            amount=money_of_json(obj.get("amount")),
-            failure_reason=result.failure_reason,
-            payload=obj,
-        )
+        return _event(result.status, result.provider_refund_id, result.failure_reason, obj)
 
     def _read(self, collection: str, object_id: str, client: YooKassaClient | None = None) -> dict:
         try:
@@ -335,12 +319,17 @@ def payout_read(provider_payout_id: str) -> PayoutResult:
 def payout_event(provider_payout_id: str) -> ProviderEvent:
     obj = YooKassaProvider()._read("payouts", provider_payout_id, client=payout_client())
     result = _payout_result(obj)
+    return _event(result.status, result.provider_payout_id, result.failure_reason, obj)
+
+
+def _event(status: str, object_id: str, failure_reason: str, obj: dict) -> ProviderEvent:
+    """An object's state, read back, as an event: one id per object and state."""
     return ProviderEvent(
-        event_id=f"{result.status}:{result.provider_payout_id}",
-        type=result.status,
-        provider_payment_id=result.provider_payout_id,
+        event_id=f"{status}:{object_id}",
+        type=status,
+        provider_payment_id=object_id,
         amount=money_of_json(obj.get("amount")),
-        failure_reason=result.failure_reason,
+        failure_reason=failure_reason,
         payload=obj,
     )
 

@@ -32,8 +32,8 @@ from ..providers.base import (
     EVENT_REFUND_FAILED,
     EVENT_REFUND_SUCCEEDED,
     ProviderEvent,
-    ProviderUnavailableError,
     RefundResult,
+    provider_sweep,
 )
 from .ledger import AccountRef, TransferSpec, accounts_ensure, ledger_post, validate_amount
 
@@ -237,17 +237,8 @@ def _decide(*, refund_id: int, result: RefundResult) -> str:
 def card_refunds_sync(*, limit: int = 200) -> int:
     """The sweep: send again or read every return to card still pending (a lost task, a
     provider that was down, a refund that stays pending until its bank answers)."""
-    done = 0
-    for refund_id in list(
-        CardRefund.objects.filter(status=CardRefund.Status.PENDING).order_by("pk").values_list("pk", flat=True)[:limit]
-    ):
-        try:
-            card_refund_send(refund_id=refund_id)
-        except ProviderUnavailableError:
-            logger.warning("Return to card %s: the provider is not answering; next sweep", refund_id)
-            continue
-        done += 1
-    return done
+    ids = CardRefund.objects.filter(status=CardRefund.Status.PENDING).order_by("pk").values_list("pk", flat=True)
+    return provider_sweep(list(ids[:limit]), lambda pk: card_refund_send(refund_id=pk), "Return to card")
 
 
 def _send_task():

@@ -30,7 +30,7 @@ from ..display import money_text
 from ..errors import IdempotencyConflictError, PayoutMethodError, WebhookPayloadError, WithdrawalError
 from ..models import Account, Journal, PayoutDetailsView, PayoutMethod, WebhookEvent, Withdrawal
 from ..payout_details import InvalidToken, payout_details_decrypt, payout_details_encrypt, payout_details_rotate_token
-from ..providers.base import EVENT_PAYOUT_FAILED, EVENT_PAYOUT_SUCCEEDED, ProviderEvent, ProviderUnavailableError
+from ..providers.base import EVENT_PAYOUT_FAILED, EVENT_PAYOUT_SUCCEEDED, ProviderEvent, provider_sweep
 from .ledger import AccountRef, TransferSpec, accounts_ensure, ledger_post, validate_amount
 
 logger = logging.getLogger(__name__)
@@ -172,19 +172,25 @@ def _lock_withdrawal(withdrawal_id: int) -> Withdrawal | None:
     )
 
 
-@retry_on_conflict
-def _decide(*, withdrawal_id: int, actor: User, status: str, reason: str) -> Withdrawal:
+def _lock_for_staff(withdrawal_id: int, actor: User) -> Withdrawal:
+    """A staff decision's first step: the withdrawal locked, still waiting for one."""
     if actor is None or not actor.is_staff:
         raise WithdrawalError(_("Only staff can decide on withdrawals."))
+    withdrawal = _lock_withdrawal(withdrawal_id)
+    if withdrawal is None:
+        raise WithdrawalError(_("Unknown withdrawal."))
+    if withdrawal.status != Withdrawal.Status.REQUESTED:
+        raise WithdrawalError(
+            _("Withdrawal #%(id)s was already decided: %(status)s.")
+            % {"id": withdrawal.pk, "status": withdrawal.get_status_display()}
+        )
+    return withdrawal
+
+
+@retry_on_conflict
+def _decide(*, withdrawal_id: int, actor: User, status: str, reason: str) -> Withdrawal:
     with transaction.atomic():
-        withdrawal = _lock_withdrawal(withdrawal_id)
-        if withdrawal is None:
-            raise WithdrawalError(_("Unknown withdrawal."))
-        if withdrawal.status != Withdrawal.Status.REQUESTED:
-            raise WithdrawalError(
-                _("Withdrawal #%(id)s was already decided: %(status)s.")
-                % {"id": withdrawal.pk, "status": withdrawal.get_status_display()}
-            )
+        withdrawal = _lock_for_staff(withdrawal_id, actor)
         _close(withdrawal, status=status, reason=reason, actor=actor)
     return withdrawal
 
@@ -250,17 +256,8 @@ def auto_payout_allowed(*, user_id: int, amount: Money, method: PayoutMethod) ->
 @retry_on_conflict
 def withdrawal_approve(*, withdrawal_id: int, actor: User) -> Withdrawal:
     """Staff approve a withdrawal for the payout provider, which then sends it."""
-    if actor is None or not actor.is_staff:
-        raise WithdrawalError(_("Only staff can decide on withdrawals."))
     with transaction.atomic():
-        withdrawal = _lock_withdrawal(withdrawal_id)
-        if withdrawal is None:
-            raise WithdrawalError(_("Unknown withdrawal."))
-        if withdrawal.status != Withdrawal.Status.REQUESTED:
-            raise WithdrawalError(
-                _("Withdrawal #%(id)s was already decided: %(status)s.")
-                % {"id": withdrawal.pk, "status": withdrawal.get_status_display()}
-            )
+        withdrawal = _lock_for_staff(withdrawal_id, actor)
         if not provider_pays(withdrawal.payout_method):
             raise WithdrawalError(
                 _("Withdrawal #%(id)s goes to %(method)s: the payout service does not pay there; pay it by hand.")
@@ -371,17 +368,8 @@ def _masked(payload: dict) -> dict:
 
 def withdrawals_sync(*, limit: int = 200) -> int:
     """The sweep: every withdrawal being sent, sent again (same key) or read."""
-    done = 0
-    for withdrawal_id in list(
-        Withdrawal.objects.filter(status=Withdrawal.Status.SENDING).order_by("pk").values_list("pk", flat=True)[:limit]
-    ):
-        try:
-            withdrawal_send(withdrawal_id=withdrawal_id)
-        except ProviderUnavailableError:
-            logger.warning("Withdrawal %s: the payout service is not answering; next sweep", withdrawal_id)
-            continue
-        done += 1
-    return done
+    ids = Withdrawal.objects.filter(status=Withdrawal.Status.SENDING).order_by("pk").values_list("pk", flat=True)
+    return provider_sweep(list(ids[:limit]), lambda pk: withdrawal_send(withdrawal_id=pk), "Withdrawal")
 
 
 def _send_task():
