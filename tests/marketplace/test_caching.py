@@ -64,6 +64,7 @@ PAGES = {
     "escrow:wallet": lambda w: {},
     "escrow:top_up": lambda w: {},
     "escrow:withdraw": lambda w: {},
+    "escrow:card_refund": lambda w: {},
     "escrow:payout_methods": lambda w: {},
     "legal:accept": lambda w: {},
     "notifications:list": lambda w: {},
