@@ -37,6 +37,7 @@ from .services import (
     webhook_receive,
     withdrawal_request,
 )
+from .services.payments import payment_sync
 from .services.refunds import card_refund_request, card_refundable
 
 logger = logging.getLogger(__name__)
@@ -219,6 +220,14 @@ def payment_return_view(request, payment_id):
     """Where the provider sends the browser back. Only the webhook moves money: this page
     shows "processing" (and reloads itself) until the webhook has arrived."""
     payment = payment_get_for_user(user=request.user, payment_id=payment_id)
+    if payment.status == Payment.Status.PENDING:
+        # A provider that can be asked (YooKassa) is asked now, as its notification would be:
+        # the buyer is not kept waiting for a notification that is late or lost.
+        try:
+            if payment_sync(payment=payment) is not None:
+                payment.refresh_from_db()
+        except (ProviderUnavailableError, WebhookError) as exc:
+            logger.info("Payment %s could not be read back on return: %s", payment.pk, exc)
     if payment.status == Payment.Status.SUCCEEDED:
         if payment.order_id is None:
             messages.success(

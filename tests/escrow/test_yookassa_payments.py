@@ -12,6 +12,7 @@ from escrow.errors import PaymentError
 from escrow.models import Journal, Payment, WebhookEvent
 from escrow.services import payment_start, webhook_receive
 from escrow.services.payments import payments_sync
+from tests.factories import SellerFactory
 
 from .factories import balance, rub
 from .yookassa_kit import WEBHOOK, YOOKASSA_ADDRESS, deliver, events_of, post_notification
@@ -224,6 +225,30 @@ def test_the_payment_page_polls_until_the_notification_came(fake, user, client):
     deliver(client, fake)
     back = client.get(f"/en/payments/{payment.pk}/return/")
     assert back.status_code == 302 and back["Location"] == "/en/wallet/"
+
+
+def test_the_return_page_asks_yookassa_when_the_notification_is_late(fake, user, client):
+    client.force_login(user)
+    payment = payment_start(user=user, amount=rub(1500)).payment
+    fake.pay(payment.provider_payment_id)  # its notification is held: late
+    back = client.get(f"/en/payments/{payment.pk}/return/")
+    assert back.status_code == 302 and balance(user) == rub(1500)
+    assert fake.payments[payment.provider_payment_id]["status"] == "succeeded"
+    assert deliver(client, fake) == [200, 200] and balance(user) == rub(1500)  # then it comes: nothing more
+    # Someone else's payment is a 404, and asks nothing.
+    other = payment_start(user=user, amount=rub(100)).payment
+    client.force_login(SellerFactory())
+    asked = len(fake.requests_log)
+    assert client.get(f"/en/payments/{other.pk}/return/").status_code == 404
+    assert len(fake.requests_log) == asked
+
+
+def test_the_return_page_still_answers_when_yookassa_does_not(fake, user, client):
+    client.force_login(user)
+    payment = payment_start(user=user, amount=rub(1500)).payment
+    fake.fail_next("GET", "/v3/payments/", 503, times=10)
+    page = client.get(f"/en/payments/{payment.pk}/return/")
+    assert page.status_code == 200 and b"processing" in page.content.lower()
 
 
 @pytest.mark.postgres
