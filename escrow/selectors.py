@@ -64,6 +64,7 @@ def wallet_transfers(*, user: User) -> QuerySet[Transfer]:
             "credit",
             "journal__withdrawal_requested__payout_method",
             "journal__withdrawal_decided__payout_method",
+            "journal__card_refund_decided",
         )
         .order_by("-id")
     )
@@ -110,6 +111,12 @@ def _entry(user: User, transfer: Transfer) -> WalletEntry:
             "destination": _destination(withdrawal)
         }
         note = withdrawal.reason if withdrawal else ""
+    elif kind == Journal.Kind.CARD_REFUND:
+        description = _("Return to card")
+    elif kind == Journal.Kind.CARD_REFUND_FAILED:
+        refund = getattr(journal, "card_refund_decided", None)
+        description = _("Return to card refused by the bank: money returned")
+        note = refund.failure_reason if refund else ""
     elif kind == Journal.Kind.REVERSAL:
         description = _("Correction of an earlier entry")
     else:

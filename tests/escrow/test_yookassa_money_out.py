@@ -116,6 +116,9 @@ def test_a_refused_return_comes_back_to_the_wallet(fake, user, client):
     assert balance(user) == rub(1000) and card_refundable(user=user) == rub(1000)
     kinds = list(Journal.objects.filter(kind__startswith="card_refund").values_list("kind", flat=True))
     assert sorted(kinds) == ["card_refund", "card_refund_failed"]
+    client.force_login(user)
+    history = client.get("/en/wallet/").content.decode()
+    assert "Return to card refused by the bank: money returned" in history and "rejected_by_payee" in history
 
 
 def test_a_pending_return_is_decided_by_its_notification(fake, user, client):
