@@ -37,7 +37,8 @@ from .models import (
     Withdrawal,
 )
 from .services import ledger_reconcile_request, payout_details_reveal, withdrawal_mark_paid, withdrawal_reject
-from .services.withdrawals import REASON_MAX_LENGTH, withdrawal_approve
+from .services.refunds import card_refund_settle_by_staff
+from .services.withdrawals import REASON_MAX_LENGTH, withdrawal_approve, withdrawal_settle_by_staff
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -259,7 +260,7 @@ class WithdrawalAdmin(admin.ModelAdmin):
     search_fields = ("=id", "user__username", "user__email")
     list_select_related = ("user", "payout_method", "decided_by")
     date_hierarchy = "created_at"
-    actions = ["send_through_provider", "mark_paid", "reject"]
+    actions = ["send_through_provider", "mark_paid", "reject", "stuck_paid", "stuck_not_sent"]
     readonly_fields = (
         "user",
         "payout_method",
@@ -326,6 +327,21 @@ class WithdrawalAdmin(admin.ModelAdmin):
     def send_through_provider(self, request, queryset):
         self._decide(request, queryset, lambda pk: withdrawal_approve(withdrawal_id=pk, actor=request.user))
 
+    @admin.action(description=_("Stuck payouts: paid (I checked the gateway's dashboard)"), permissions=["change"])
+    def stuck_paid(self, request, queryset):
+        self._decide(
+            request, queryset, lambda pk: withdrawal_settle_by_staff(withdrawal_id=pk, actor=request.user, paid=True)
+        )
+
+    @admin.action(
+        description=_("Stuck payouts: not sent, money back (I checked the gateway's dashboard)"),
+        permissions=["change"],
+    )
+    def stuck_not_sent(self, request, queryset):
+        self._decide(
+            request, queryset, lambda pk: withdrawal_settle_by_staff(withdrawal_id=pk, actor=request.user, paid=False)
+        )
+
     @admin.action(description=_("Mark the selected withdrawals as paid"), permissions=["change"])
     def mark_paid(self, request, queryset):
         self._decide(request, queryset, lambda pk: withdrawal_mark_paid(withdrawal_id=pk, actor=request.user))
@@ -369,9 +385,37 @@ class WithdrawalAdmin(admin.ModelAdmin):
 
 @admin.register(CardRefund)
 class CardRefundAdmin(ReadOnlyAdmin):
-    """Wallet money returned to cards: decided by the provider, never by hand."""
+    """Wallet money returned to cards: decided by the provider; staff settle only one the
+    provider never answered about, after checking its dashboard."""
 
-    list_display = ("id", "created_at", "user", "amount", "status", "provider_refund_id", "decided_at")
+    list_display = ("id", "created_at", "user", "amount", "status", "provider_refund_id", "send_attempts", "decided_at")
     list_filter = ("status",)
     search_fields = ("=id", "user__username", "user__email", "provider_refund_id")
     list_select_related = ("user",)
+    actions = ["stuck_returned", "stuck_not_returned"]
+
+    def has_change_permission(self, request, obj=None):
+        # The two actions need it; a row itself is never edited by hand.
+        return obj is None and request.user.has_perm("escrow.change_cardrefund")
+
+    @admin.action(description=_("Stuck returns: returned (I checked the dashboard)"), permissions=["change"])
+    def stuck_returned(self, request, queryset):
+        self._settle(request, queryset, returned=True)
+
+    @admin.action(
+        description=_("Stuck returns: not returned, money back (I checked the dashboard)"), permissions=["change"]
+    )
+    def stuck_not_returned(self, request, queryset):
+        self._settle(request, queryset, returned=False)
+
+    def _settle(self, request, queryset, *, returned: bool) -> None:
+        done = 0
+        for pk in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                card_refund_settle_by_staff(refund_id=pk, actor=request.user, returned=returned)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, gettext("%(n)s return(s) to card settled.") % {"n": done}, messages.SUCCESS)

@@ -94,3 +94,10 @@ def seller_clean():
     staff (the orders app knows orders and disputes; escrow imports nothing of it)."""
     path = _get("ESCROW_SELLER_CLEAN", "")
     return import_string(path) if path else None
+
+
+def payout_auto_daily_max_amount() -> Decimal:
+    """The most that goes out without staff for one seller in 24 hours (default: one
+    withdrawal of the largest automatic size)."""
+    value = _get("PAYOUT_AUTO_DAILY_MAX_AMOUNT", "") or payout_auto_max_amount()
+    return Decimal(str(value))

@@ -47,7 +47,10 @@ def sbp_banks() -> list[tuple[str, str]]:
         try:
             banks = [(b["bank_id"], b["name"]) for b in gateway_banks()]
         except ProviderUnavailableError:
-            return [tuple(pair) for pair in settings.SBP_BANKS]
+            # The configured list meanwhile, and the gateway is asked again in 5 minutes.
+            banks = [tuple(pair) for pair in settings.SBP_BANKS]
+            cache.set("escrow:sbp-banks", banks, 300)
+            return banks
         cache.set("escrow:sbp-banks", banks, 24 * 3600)
     return banks
 

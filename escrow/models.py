@@ -514,6 +514,8 @@ class CardRefund(models.Model):
     )
     failure_reason = models.CharField(_("failure reason"), max_length=255, blank=True)
     send_attempts = models.PositiveIntegerField(_("send attempts"), default=0)
+    # The request sent to the provider, built at the first sending and sent as it is again.
+    provider_request = models.JSONField(_("request to the provider"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 

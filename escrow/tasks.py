@@ -1,5 +1,7 @@
 """Thin Celery tasks: ids in, one service call each. All safe to run twice or at once."""
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 
@@ -11,6 +13,8 @@ from .services import clearance_release_due, ledger_reconcile
 from .services.payments import payments_sync
 from .services.refunds import card_refund_send, card_refunds_sync
 from .services.withdrawals import withdrawal_send, withdrawals_sync
+
+logger = logging.getLogger(__name__)
 
 _RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 2, "max_retries": 5}
 
@@ -55,8 +59,11 @@ def withdrawal_send_task(withdrawal_id: int) -> str:
 @shared_task(name="escrow.tasks.provider_sync", **_RETRY)
 def provider_sync() -> dict:
     """Every 5 minutes: what a lost notification or task left pending is read again."""
-    return {
-        "payments": payments_sync(),
-        "card_refunds": card_refunds_sync(),
-        "withdrawals": withdrawals_sync(),
-    }
+    done = {}
+    for name, sweep in (("payments", payments_sync), ("card_refunds", card_refunds_sync),
+                        ("withdrawals", withdrawals_sync)):  # fmt: skip
+        try:  # one sweep failing does not stop the others
+            done[name] = sweep()
+        except Exception:
+            logger.exception("provider_sync: the %s sweep failed", name)
+    return done

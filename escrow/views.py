@@ -224,7 +224,7 @@ def payment_return_view(request, payment_id):
         # A provider that can be asked (YooKassa) is asked now, as its notification would be:
         # the buyer is not kept waiting for a notification that is late or lost.
         try:
-            if payment_sync(payment=payment) is not None:
+            if payment_sync(payment=payment, quick=True) is not None:
                 payment.refresh_from_db()
         except (ProviderUnavailableError, WebhookError) as exc:
             logger.info("Payment %s could not be read back on return: %s", payment.pk, exc)

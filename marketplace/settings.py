@@ -510,6 +510,8 @@ YOOKASSA_PAYOUT_SECRET_KEY = env("YOOKASSA_PAYOUT_SECRET_KEY")
 # history (PAYOUT_AUTO_MIN_ORDERS completed orders, no dispute lost or open, no payout
 # refused in PAYOUT_AUTO_CLEAN_DAYS). 0: every provider payout waits for staff.
 PAYOUT_AUTO_MAX_AMOUNT = env("PAYOUT_AUTO_MAX_AMOUNT", "0")
+# The most one seller gets without staff in 24 hours ("" : PAYOUT_AUTO_MAX_AMOUNT).
+PAYOUT_AUTO_DAILY_MAX_AMOUNT = env("PAYOUT_AUTO_DAILY_MAX_AMOUNT", "")
 PAYOUT_AUTO_MIN_ORDERS = env_int("PAYOUT_AUTO_MIN_ORDERS", 5)
 PAYOUT_AUTO_CLEAN_DAYS = env_int("PAYOUT_AUTO_CLEAN_DAYS", 90)
 ESCROW_SELLER_CLEAN = "orders.selectors.seller_clean_for_auto_payout"

@@ -66,9 +66,15 @@ class PaymentProvider(ABC):
         the provider's API says) and read the event. WebhookSignatureError on a delivery we
         cannot trust, WebhookPayloadError on a bad body."""
 
-    def start_refund(self, *, refund) -> RefundResult:
+    def refund_request(self, *, refund) -> dict:
+        """The request that sends the refund, built once and kept on the row, so that every
+        resend is the same request."""
+        return {}
+
+    def start_refund(self, *, refund, first: bool = True) -> RefundResult:
         """Send `refund.amount` back to the card `refund.payment` was paid with. The same
-        refund sent again must not refund twice (an idempotence key made of the refund)."""
+        refund sent again must not refund twice (an idempotence key made of the refund).
+        `first`: no earlier sending could have reached the provider."""
         raise NotImplementedError
 
     def read_refund(self, provider_refund_id: str) -> RefundResult:
@@ -80,12 +86,17 @@ def provider_sweep(ids, send, what: str) -> int:
     sweep. Returns how many got an answer."""
     import logging
 
+    logger = logging.getLogger(__name__)
     done = 0
     for object_id in ids:
         try:
             send(object_id)
         except ProviderUnavailableError:
-            logging.getLogger(__name__).warning("%s %s: the provider is not answering; next sweep", what, object_id)
+            logger.warning("%s %s: the provider is not answering; next sweep", what, object_id)
+            continue
+        except Exception:
+            # One row the sweep cannot handle must not stop the others (nor the other sweeps).
+            logger.exception("%s %s could not be synced; next sweep", what, object_id)
             continue
         done += 1
     return done

@@ -79,7 +79,7 @@ class SandboxProvider(PaymentProvider):
             redirect_url=reverse("escrow:sandbox_checkout", args=[payment.pk]),
         )
 
-    def start_refund(self, *, refund) -> RefundResult:
+    def start_refund(self, *, refund, first: bool = True) -> RefundResult:
         # The sandbox's cards are not real: a return to one is done at once.
         return RefundResult(provider_refund_id=f"sbr_{refund.pk}", status=EVENT_REFUND_SUCCEEDED)
 

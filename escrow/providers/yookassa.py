@@ -51,22 +51,28 @@ EVENT_PAYMENT_PENDING = "payment.pending"
 EVENT_PAYMENT_WAITING = "payment.waiting_for_capture"
 
 
-def _client(account_id: str, secret_key: str) -> YooKassaClient:
+# A person waits on the other end (a page view): one try, a short timeout.
+QUICK_TIMEOUT_SECONDS = 5
+
+
+def _client(account_id: str, secret_key: str, *, quick: bool = False) -> YooKassaClient:
     return YooKassaClient(
         account=Account(account_id, secret_key),
         base_url=settings.YOOKASSA_API_URL,
-        timeout=settings.YOOKASSA_TIMEOUT_SECONDS,
-        attempts=settings.YOOKASSA_ATTEMPTS,
+        timeout=min(QUICK_TIMEOUT_SECONDS, settings.YOOKASSA_TIMEOUT_SECONDS)
+        if quick
+        else settings.YOOKASSA_TIMEOUT_SECONDS,
+        attempts=1 if quick else settings.YOOKASSA_ATTEMPTS,
         backoff=settings.YOOKASSA_RETRY_BACKOFF_SECONDS,
     )
 
 
-def shop_client() -> YooKassaClient:
-    return _client(settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY)
+def shop_client(*, quick: bool = False) -> YooKassaClient:
+    return _client(settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY, quick=quick)
 
 
-def payout_client() -> YooKassaClient:
-    return _client(settings.YOOKASSA_PAYOUT_AGENT_ID, settings.YOOKASSA_PAYOUT_SECRET_KEY)
+def payout_client(*, quick: bool = False) -> YooKassaClient:
+    return _client(settings.YOOKASSA_PAYOUT_AGENT_ID, settings.YOOKASSA_PAYOUT_SECRET_KEY, quick=quick)
 
 
 def amount_json(amount: Money) -> dict:
@@ -175,10 +181,10 @@ class YooKassaProvider(PaymentProvider):
             return payout_event(object_id)
         raise WebhookPayloadError(_("The webhook body is not a valid event."))
 
-    def payment_event(self, provider_payment_id: str) -> ProviderEvent:
+    def payment_event(self, provider_payment_id: str, *, quick: bool = False) -> ProviderEvent:
         """What the payment is now, read from the API; a payment waiting for capture that is
         ours and for our amount is captured first (and anything else is cancelled)."""
-        obj = self._read("payments", provider_payment_id)
+        obj = self._read("payments", provider_payment_id, client=shop_client(quick=quick))
         if obj.get("status") == "waiting_for_capture":
             obj = self._capture_or_cancel(obj)
         return self._payment_event_of(obj)
@@ -223,23 +229,35 @@ class YooKassaProvider(PaymentProvider):
         )
 
     # --- returns to the card --------------------------------------------------------------
-    def start_refund(self, *, refund: CardRefund) -> RefundResult:
-        body = {
+    def refund_request(self, *, refund: CardRefund) -> dict:
+        """The refund's request body, built once and kept on the row (`provider_request`): a
+        resend with the same idempotence key must carry the same body, whatever the person's
+        email or the receipt settings are by then."""
+        return {
             "payment_id": refund.payment.provider_payment_id,
             "amount": amount_json(refund.amount),
-            "description": (_("Return of wallet money, request %(id)s") % {"id": refund.pk})[:250],
+            "description": f"Возврат средств из кошелька, запрос {refund.pk}",
             "receipt": receipt_for(
                 email=refund.user.email or refund.payment.user.email,
                 amount=refund.amount,
                 description=settings.YOOKASSA_RECEIPT_ITEM,
             ),
         }
+
+    def start_refund(self, *, refund: CardRefund, first: bool = True) -> RefundResult:
         try:
-            obj = shop_client().post("refunds", body, idempotence_key=f"refund-{refund.pk}-{refund.key}"[:64])
+            obj = shop_client().post(
+                "refunds", refund.provider_request, idempotence_key=f"refund-{refund.pk}-{refund.key}"[:64]
+            )
         except YooKassaError as exc:
-            if exc.status in (400, 403):
-                # Refused outright (more than the payment has left, too old...): nothing left the shop.
+            if exc.status in (400, 403) and first:
+                # Refused on the first sending (more than the payment has left, too old...):
+                # nothing left the shop.
                 return RefundResult(provider_refund_id="", status=EVENT_REFUND_FAILED, failure_reason=exc.code)
+            if exc.status in (400, 403):
+                # Refused on a resend: an earlier try may have been done with its answer lost.
+                logger.error("Return to card %s: refused on a resend (%s); a person must check it", refund.pk, exc)
+                return RefundResult(provider_refund_id="", status=EVENT_REFUND_PENDING, failure_reason=exc.code)
             raise ProviderUnavailableError(str(exc)) from None
         return _refund_result(obj)
 
@@ -280,6 +298,7 @@ class PayoutResult:
     provider_payout_id: str
     status: str  # EVENT_PAYOUT_SUCCEEDED / _FAILED / _PENDING
     failure_reason: str = ""
+    withdrawal_id: str = ""  # ours, from the payout's metadata
 
 
 PAYOUT_KINDS = ("card", "yoomoney", "sbp")  # PayoutMethod kinds YooKassa pays to
@@ -296,18 +315,27 @@ def payout_destination(kind: str, details: str) -> dict:
     raise ValueError(kind)
 
 
-def payout_send(*, key: str, amount: Money, kind: str, details: str, description: str, metadata: dict) -> PayoutResult:
+def payout_send(
+    *, key: str, amount: Money, kind: str, details: str, withdrawal_id: int, first: bool = True
+) -> PayoutResult:
+    """Send a payout. The body is made only of what never changes for this withdrawal (no
+    translated text): a resend with the same key carries the same body. A 400 or 403 on the
+    first sending is a refusal (nothing was paid); on a resend an earlier try may have been
+    paid with its answer lost, so it stays being sent for a person to check."""
     body = {
         "amount": amount_json(amount),
         "payout_destination_data": payout_destination(kind, details),
-        "description": description[:128],
-        "metadata": metadata,
+        "description": f"Вывод средств №{withdrawal_id}",
+        "metadata": {"withdrawal_id": str(withdrawal_id)},
     }
     try:
         obj = payout_client().post("payouts", body, idempotence_key=key[:64])
     except YooKassaError as exc:
-        if exc.status in (400, 403):
+        if exc.status in (400, 403) and first:
             return PayoutResult(provider_payout_id="", status=EVENT_PAYOUT_FAILED, failure_reason=exc.code or "refused")
+        if exc.status in (400, 403):
+            logger.error("Withdrawal %s: refused on a resend (%s); a person must check it", withdrawal_id, exc)
+            return PayoutResult(provider_payout_id="", status=EVENT_PAYOUT_PENDING, failure_reason=exc.code)
         raise ProviderUnavailableError(str(exc)) from None
     return _payout_result(obj)
 
@@ -337,7 +365,7 @@ def _event(status: str, object_id: str, failure_reason: str, obj: dict) -> Provi
 def sbp_banks() -> list[dict]:
     """The banks SBP payouts can go to ({bank_id, name}), from the payout gateway."""
     try:
-        data = payout_client().get("sbp_banks")
+        data = payout_client(quick=True).get("sbp_banks")
     except YooKassaError as exc:
         raise ProviderUnavailableError(str(exc)) from None
     items = data.get("items") if isinstance(data.get("items"), list) else []
@@ -350,7 +378,9 @@ def sbp_banks() -> list[dict]:
 
 def _payout_result(obj: dict) -> PayoutResult:
     status = str(obj.get("status") or "")
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     return PayoutResult(
+        withdrawal_id=str(metadata.get("withdrawal_id") or ""),
         provider_payout_id=_id_of(obj.get("id")),
         status={"succeeded": EVENT_PAYOUT_SUCCEEDED, "canceled": EVENT_PAYOUT_FAILED}.get(status, EVENT_PAYOUT_PENDING),
         failure_reason=_reason(obj) if status == "canceled" else "",

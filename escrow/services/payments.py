@@ -105,14 +105,15 @@ def event_apply(*, provider: str, event: ProviderEvent) -> WebhookResult:
     return _webhook_process(provider=provider, event=event)
 
 
-def payment_sync(*, payment: Payment) -> WebhookResult | None:
+def payment_sync(*, payment: Payment, quick: bool = False) -> WebhookResult | None:
     """Read a pending payment again from its provider (a notification that never came):
-    applied as if it had been notified. None when the provider cannot say."""
+    applied as if it had been notified. None when the provider cannot say. `quick`: someone
+    waits for the answer (one try, a short timeout)."""
     provider = get_provider(payment.provider)
     reader = getattr(provider, "payment_event", None)
     if reader is None or not payment.provider_payment_id or payment.status != Payment.Status.PENDING:
         return None
-    return event_apply(provider=provider.name, event=reader(payment.provider_payment_id))
+    return event_apply(provider=provider.name, event=reader(payment.provider_payment_id, quick=quick))
 
 
 def payments_sync(*, older_than_seconds: int = 300, limit: int = 200) -> int:

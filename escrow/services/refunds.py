@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 # YooKassa refunds a payment for up to three years; older ones cannot go back to the card.
 REFUNDABLE_DAYS = 3 * 365
+# An idempotence key lives 24 hours: no resend after that (it could refund twice).
+RESEND_WINDOW = timedelta(hours=23)
+STAFF_SETTLE_AFTER = timedelta(hours=1)
 
 
 def _refunding_providers() -> list[str]:
@@ -101,6 +104,11 @@ def card_refund_request(*, user: User, amount: Money, key: str) -> list[CardRefu
             .filter(pk__in=[p.pk for p in payments])
             .order_by("pk")
         }
+        # The same form submitted twice at once: the second waited on these locks; it finds
+        # the first one's refunds now (its plan would otherwise move to the next payment).
+        earlier = list(CardRefund.objects.filter(key__startswith=f"{key}:").order_by("pk"))
+        if earlier:
+            return _same_request(earlier, user=user, amount=amount)
         returned = _returned(locked)
         plan, left = [], amount.amount
         for payment in payments:  # newest first
@@ -162,16 +170,45 @@ def card_refund_send(*, refund_id: int) -> str:
     if refund is None or refund.status != CardRefund.Status.PENDING:
         return refund.status if refund else ""
     provider = get_provider(refund.payment.provider)
-    CardRefund.objects.filter(pk=refund.pk).update(send_attempts=refund.send_attempts + 1)
+    pending = CardRefund.objects.filter(pk=refund.pk, status=CardRefund.Status.PENDING)
     if refund.provider_refund_id:
         result = provider.read_refund(refund.provider_refund_id)
-    else:
-        result = provider.start_refund(refund=refund)
-        if result.provider_refund_id:
-            CardRefund.objects.filter(pk=refund.pk, provider_refund_id="").update(
-                provider_refund_id=result.provider_refund_id
-            )
+        return _decide(refund_id=refund.pk, result=result)
+    if refund.send_attempts and timezone.now() - refund.created_at > RESEND_WINDOW:
+        logger.error(
+            "Return to card %s: no answer from the provider since it was first sent; not sending it again "
+            "(check the provider's dashboard, then settle it in admin)",
+            refund.pk,
+        )
+        return refund.status
+    if not refund.provider_request:
+        refund.provider_request = provider.refund_request(refund=refund)
+        pending.filter(provider_request={}).update(provider_request=refund.provider_request)
+        refund.refresh_from_db(fields=["provider_request"])  # the one a concurrent sender kept, if any
+    first = refund.send_attempts == 0
+    pending.update(send_attempts=refund.send_attempts + 1)
+    result = provider.start_refund(refund=refund, first=first)
+    if result.provider_refund_id:
+        pending.filter(provider_refund_id="").update(provider_refund_id=result.provider_refund_id)
     return _decide(refund_id=refund.pk, result=result)
+
+
+def card_refund_settle_by_staff(*, refund_id: int, actor: User, returned: bool) -> CardRefund:
+    """A return to card the provider never answered about (a lost answer, then a refusal on a
+    resend, or past the idempotence key's 24 hours): staff looked in the provider's dashboard
+    and say what happened. Only for one at least an hour old, so it is not raced by its own
+    sending."""
+    if actor is None or not actor.is_staff:
+        raise PaymentError(_("Only staff can settle returns to card."))
+    refund = CardRefund.objects.filter(pk=refund_id).first()
+    if refund is None or refund.status != CardRefund.Status.PENDING:
+        raise PaymentError(_("Return to card #%(id)s is already settled.") % {"id": refund_id})
+    if timezone.now() - refund.created_at < STAFF_SETTLE_AFTER:
+        raise PaymentError(_("Return to card #%(id)s is still being sent: wait an hour.") % {"id": refund_id})
+    status = EVENT_REFUND_SUCCEEDED if returned else EVENT_REFUND_FAILED
+    _decide(refund_id=refund.pk, result=RefundResult(refund.provider_refund_id, status, "" if returned else "by_staff"))
+    refund.refresh_from_db()
+    return refund
 
 
 def card_refund_apply_event(*, provider: str, event: ProviderEvent):

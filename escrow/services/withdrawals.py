@@ -12,8 +12,10 @@ import logging
 import re
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -39,6 +41,7 @@ MAX_PAYOUT_METHODS = 10
 # YooKassa keeps an idempotence key 24 hours: a payout not known to have reached it by then
 # is not sent again with the same key (it could go out twice); staff look at it.
 RESEND_WINDOW = timedelta(hours=23)
+STAFF_SETTLE_AFTER = timedelta(hours=1)
 REASON_MAX_LENGTH = 1000
 _REQUEST_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 
@@ -249,6 +252,16 @@ def auto_payout_allowed(*, user_id: int, amount: Money, method: PayoutMethod) ->
         created_at__gte=recent,
     ).exists():
         return False
+    # However clean, at most the daily limit goes out without staff in 24 hours.
+    today = Withdrawal.objects.filter(
+        user=user_id,
+        approved_by__isnull=True,
+        approved_at__gte=timezone.now() - timedelta(days=1),
+        status__in=[Withdrawal.Status.SENDING, Withdrawal.Status.PAID],
+        amount_currency=amount.currency.code,
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if today + amount.amount > conf.payout_auto_daily_max_amount():
+        return False
     clean = conf.seller_clean()
     return clean is not None and clean(user_id=user_id)
 
@@ -298,25 +311,25 @@ def withdrawal_send(*, withdrawal_id: int) -> str:
                 now - withdrawal.sent_at,
             )
             return withdrawal.status
-        Withdrawal.objects.filter(pk=withdrawal.pk, sent_at__isnull=True).update(sent_at=now)
-        Withdrawal.objects.filter(pk=withdrawal.pk).update(send_attempts=withdrawal.send_attempts + 1)
         try:
             details = payout_details_decrypt(withdrawal.payout_method.details)
         except InvalidToken:
             logger.error("Withdrawal %s: its payout details cannot be decrypted (PAYOUT_DETAILS_KEY)", withdrawal.pk)
             return withdrawal.status
+        # Only while it is still being sent: a decided row is never written again.
+        sending = Withdrawal.objects.filter(pk=withdrawal.pk, status=Withdrawal.Status.SENDING)
+        sending.filter(sent_at__isnull=True).update(sent_at=now)
+        sending.update(send_attempts=withdrawal.send_attempts + 1)
         result = yookassa.payout_send(
-            key=f"payout-{withdrawal.key}",
+            key=f"payout-{withdrawal.pk}-{withdrawal.key}",
             amount=withdrawal.amount,
             kind=withdrawal.payout_method.kind,
             details=details,
-            description=_("Withdrawal #%(id)s") % {"id": withdrawal.pk},
-            metadata={"withdrawal_id": str(withdrawal.pk)},
+            withdrawal_id=withdrawal.pk,
+            first=withdrawal.send_attempts == 0,
         )
         if result.provider_payout_id:
-            Withdrawal.objects.filter(pk=withdrawal.pk, provider_payout_id="").update(
-                provider_payout_id=result.provider_payout_id
-            )
+            sending.filter(provider_payout_id="").update(provider_payout_id=result.provider_payout_id)
     return _settle(withdrawal_id=withdrawal.pk, status=result.status, reason=result.failure_reason)
 
 
@@ -344,6 +357,8 @@ def withdrawal_apply_event(*, provider: str, event: ProviderEvent):
 
     withdrawal = Withdrawal.objects.filter(provider=provider, provider_payout_id=event.provider_payment_id).first()
     if withdrawal is None:
+        withdrawal = _by_metadata(provider, event)
+    if withdrawal is None:
         logger.warning("Payout event %s:%s names an unknown payout", provider, event.event_id)
         return WebhookResult(event_id=event.event_id, outcome=WebhookEvent.Outcome.IGNORED, duplicate=False)
     if withdrawal.amount != event.amount:
@@ -357,6 +372,45 @@ def withdrawal_apply_event(*, provider: str, event: ProviderEvent):
         defaults={"event_type": event.type, "outcome": outcome, "payload": _masked(event.payload)},
     )
     return WebhookResult(event_id=event.event_id, outcome=outcome, duplicate=not created)
+
+
+def _by_metadata(provider: str, event: ProviderEvent) -> Withdrawal | None:
+    """A payout whose creation answer was lost: we never learned its id, but the payout read
+    back from the gateway names our withdrawal in its metadata. The id is kept now."""
+    metadata = event.payload.get("metadata") if isinstance(event.payload.get("metadata"), dict) else {}
+    withdrawal_id = str(metadata.get("withdrawal_id") or "")
+    if not withdrawal_id.isdigit():
+        return None
+    claimed = Withdrawal.objects.filter(
+        pk=int(withdrawal_id), provider=provider, provider_payout_id="", status=Withdrawal.Status.SENDING
+    ).update(provider_payout_id=event.provider_payment_id)
+    return Withdrawal.objects.filter(pk=int(withdrawal_id)).first() if claimed else None
+
+
+@retry_on_conflict
+def withdrawal_settle_by_staff(*, withdrawal_id: int, actor: User, paid: bool) -> Withdrawal:
+    """A payout the gateway never answered about (a lost answer, then a refusal on a resend,
+    details that cannot be decrypted, past the key's 24 hours): staff looked in the gateway's
+    dashboard and say whether it was paid. Only an hour after approval, so it is not raced by
+    its own sending; a payout whose id is known is read from the gateway instead."""
+    if actor is None or not actor.is_staff:
+        raise WithdrawalError(_("Only staff can decide on withdrawals."))
+    with transaction.atomic():
+        withdrawal = _lock_withdrawal(withdrawal_id)
+        if withdrawal is None or withdrawal.status != Withdrawal.Status.SENDING:
+            raise WithdrawalError(_("Withdrawal #%(id)s is not being sent.") % {"id": withdrawal_id})
+        if withdrawal.provider_payout_id:
+            raise WithdrawalError(
+                _("Withdrawal #%(id)s has a payout at the gateway: its answer decides it.") % {"id": withdrawal.pk}
+            )
+        if timezone.now() - withdrawal.approved_at < STAFF_SETTLE_AFTER:
+            raise WithdrawalError(_("Withdrawal #%(id)s is still being sent: wait an hour.") % {"id": withdrawal.pk})
+        if paid:
+            _close(withdrawal, status=Withdrawal.Status.PAID, reason="", actor=actor)
+        else:
+            text = _("The payout service did not send it: the money is back in your wallet.")
+            _close(withdrawal, status=Withdrawal.Status.FAILED, reason=text, actor=actor)
+    return withdrawal
 
 
 def _masked(payload: dict) -> dict:

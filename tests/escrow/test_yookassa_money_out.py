@@ -208,7 +208,7 @@ def test_an_approved_withdrawal_is_sent_and_paid_on_its_notification(fake, staff
     remote = fake.payouts[withdrawal.provider_payout_id]
     assert remote["payout_destination"]["card"]["last4"] == "1111" and remote["amount"]["value"] == "2000.00"
     post = next(r for r in fake.requests_log if r["path"] == "/v3/payouts")
-    assert post["idempotence_key"] == f"payout-{withdrawal.key}"
+    assert post["idempotence_key"] == f"payout-{withdrawal.pk}-{withdrawal.key}"
     assert system_balance(Account.Kind.PAYOUTS) == rub(2000)
     fake.complete_payout(withdrawal.provider_payout_id)
     assert events_of(fake) == ["payout.succeeded"]
@@ -442,3 +442,168 @@ def test_the_task_the_sweep_and_the_notification_at_once_pay_once(fake, client):
     assert withdrawal.status == Withdrawal.Status.PAID
     assert Journal.objects.filter(kind=Journal.Kind.WITHDRAWAL_PAID).count() == 1
     assert system_balance(Account.Kind.PAYOUTS) == rub(0) and balance(seller) == rub(3000)
+
+
+# --- answers lost, then refused on a resend; staff settle what the provider never answered -----
+
+
+def _hours_ago(hours):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(hours=hours)
+
+
+def test_a_return_is_resent_as_it_was_first_sent_whatever_changed(fake, user, client, settings):
+    _paid_by_card(client, fake, user, 1000)
+    (refund,) = card_refund_request(user=user, amount=rub(400), key=_key())
+    fake.fail_next("POST", "/v3/refunds", 500, times=3, after_processing=True)  # done, answer lost
+    card_refunds_sync()
+    # The person changes their email and the receipt settings change with a deploy meanwhile:
+    # the resend carries the first request, so YooKassa replays the refund it made.
+    type(user).objects.filter(pk=user.pk).update(email="new@example.com")
+    settings.YOOKASSA_RECEIPT_VAT_CODE = 6
+    card_refunds_sync()
+    refund.refresh_from_db()
+    assert refund.status == CardRefund.Status.SUCCEEDED and fake.created_count("refund") == 1
+    assert refund.provider_request["receipt"]["customer"]["email"] != "new@example.com"
+    assert balance(user) == rub(600)
+
+
+def test_a_refusal_on_a_resend_is_left_for_staff_not_given_back(fake, user, client, staff_member):
+    _paid_by_card(client, fake, user, 1000)
+    (refund,) = card_refund_request(user=user, amount=rub(400), key=_key())
+    fake.fail_next("POST", "/v3/refunds", 500, times=3, after_processing=True)
+    card_refunds_sync()  # refunded at YooKassa, the answer lost
+    fake.fail_next("POST", "/v3/refunds", 400, times=3)  # then a refusal on the resend
+    card_refunds_sync()
+    refund.refresh_from_db()
+    assert refund.status == CardRefund.Status.PENDING and balance(user) == rub(600)  # not credited back
+    with pytest.raises(PaymentError, match="wait an hour"):
+        from escrow.services.refunds import card_refund_settle_by_staff
+
+        card_refund_settle_by_staff(refund_id=refund.pk, actor=staff_member, returned=True)
+    CardRefund.objects.filter(pk=refund.pk).update(created_at=_hours_ago(2))
+    client.force_login(staff_member)
+    response = client.post("/admin/escrow/cardrefund/", {"action": "stuck_returned", "_selected_action": [refund.pk]})
+    assert response.status_code == 302
+    refund.refresh_from_db()
+    assert refund.status == CardRefund.Status.SUCCEEDED and balance(user) == rub(600)
+    assert system_balance(Account.Kind.PAYOUTS) == rub(0)
+
+
+def test_no_resend_of_a_return_after_a_day(fake, user, client):
+    _paid_by_card(client, fake, user, 1000)
+    (refund,) = card_refund_request(user=user, amount=rub(400), key=_key())
+    fake.fail_next("POST", "/v3/refunds", 503, times=3)
+    card_refunds_sync()
+    CardRefund.objects.filter(pk=refund.pk).update(created_at=_hours_ago(24))
+    posts = len([r for r in fake.requests_log if r["method"] == "POST"])
+    card_refunds_sync()
+    assert len([r for r in fake.requests_log if r["method"] == "POST"]) == posts  # the key may have expired
+    refund.refresh_from_db()
+    assert refund.status == CardRefund.Status.PENDING
+
+
+def test_a_payout_whose_answer_was_lost_is_found_by_its_notification(fake, staff_member, client):
+    seller = _seller()
+    withdrawal = _withdraw(seller, payout_method_add(user=seller, kind="card", value=CARD))
+    withdrawal_approve(withdrawal_id=withdrawal.pk, actor=staff_member)
+    fake.fail_next("POST", "/v3/payouts", 500, times=3, after_processing=True)
+    withdrawals_sync()
+    withdrawal.refresh_from_db()
+    assert withdrawal.provider_payout_id == ""
+    (remote_id,) = fake.payouts
+    fake.complete_payout(remote_id)
+    assert deliver(client, fake) == [200]  # found by the withdrawal id in the payout's metadata
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == Withdrawal.Status.PAID and withdrawal.provider_payout_id == remote_id
+
+
+def test_a_refusal_on_a_payout_resend_is_left_for_staff(fake, staff_member, client):
+    seller = _seller()
+    withdrawal = _withdraw(seller, payout_method_add(user=seller, kind="card", value=CARD))
+    withdrawal_approve(withdrawal_id=withdrawal.pk, actor=staff_member)
+    fake.fail_next("POST", "/v3/payouts", 500, times=3, after_processing=True)
+    withdrawals_sync()
+    fake.fail_next("POST", "/v3/payouts", 400, times=3)
+    withdrawals_sync()
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == Withdrawal.Status.SENDING and balance(seller) == rub(3000)
+    from escrow.services.withdrawals import withdrawal_settle_by_staff
+
+    with pytest.raises(WithdrawalError, match="wait an hour"):
+        withdrawal_settle_by_staff(withdrawal_id=withdrawal.pk, actor=staff_member, paid=False)
+    Withdrawal.objects.filter(pk=withdrawal.pk).update(approved_at=_hours_ago(2))
+    with pytest.raises(WithdrawalError, match="staff"):
+        withdrawal_settle_by_staff(withdrawal_id=withdrawal.pk, actor=seller, paid=False)
+    client.force_login(staff_member)
+    client.post("/admin/escrow/withdrawal/", {"action": "stuck_paid", "_selected_action": [withdrawal.pk]})
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == Withdrawal.Status.PAID and withdrawal.decided_by == staff_member
+
+
+def test_staff_cannot_settle_a_payout_the_gateway_knows(fake, staff_member):
+    seller = _seller()
+    withdrawal = _withdraw(seller, payout_method_add(user=seller, kind="card", value=CARD))
+    withdrawal_approve(withdrawal_id=withdrawal.pk, actor=staff_member)
+    withdrawal_send(withdrawal_id=withdrawal.pk)
+    Withdrawal.objects.filter(pk=withdrawal.pk).update(approved_at=_hours_ago(2))
+    from escrow.services.withdrawals import withdrawal_settle_by_staff
+
+    with pytest.raises(WithdrawalError, match="its answer decides"):
+        withdrawal_settle_by_staff(withdrawal_id=withdrawal.pk, actor=staff_member, paid=False)
+    withdrawal.refresh_from_db()
+    fake.complete_payout(withdrawal.provider_payout_id)
+    withdrawals_sync()
+
+
+def test_one_row_the_sweep_cannot_handle_does_not_stop_the_others(fake, staff_member, monkeypatch):
+    seller = _seller(10000)
+    method = payout_method_add(user=seller, kind="card", value=CARD)
+    first, second = _withdraw(seller, method), _withdraw(seller, method)
+    for withdrawal in (first, second):
+        withdrawal_approve(withdrawal_id=withdrawal.pk, actor=staff_member)
+    fake.payout_mode = "instant"
+    from escrow.services import withdrawals
+
+    real = withdrawals.withdrawal_send
+
+    def broken_for_the_first(*, withdrawal_id):
+        if withdrawal_id == first.pk:
+            raise RuntimeError("something unexpected")
+        return real(withdrawal_id=withdrawal_id)
+
+    monkeypatch.setattr(withdrawals, "withdrawal_send", broken_for_the_first)
+    assert withdrawals.withdrawals_sync() == 1
+    second.refresh_from_db()
+    assert second.status == Withdrawal.Status.PAID
+    monkeypatch.setattr(withdrawals, "withdrawal_send", real)
+    withdrawals.withdrawals_sync()
+
+
+def test_automatic_payouts_have_a_daily_limit(fake, settings, django_capture_on_commit_callbacks):
+    settings.PAYOUT_AUTO_MAX_AMOUNT = "3000"
+    settings.PAYOUT_AUTO_DAILY_MAX_AMOUNT = "5000"
+    settings.PAYOUT_AUTO_MIN_ORDERS = 0
+    fake.payout_mode = "instant"
+    seller = _seller(20000)
+    method = payout_method_add(user=seller, kind="card", value=CARD)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = [_withdraw(seller, method, amount) for amount in (3000, 2000, 1000)]
+    statuses = [Withdrawal.objects.get(pk=w.pk).status for w in made]
+    assert statuses == [Withdrawal.Status.PAID, Withdrawal.Status.PAID, Withdrawal.Status.REQUESTED]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_return_form_twice_at_once_returns_once(fake, user, client):
+    _paid_by_card(client, fake, user, 600)
+    _paid_by_card(client, fake, user, 600)
+    key = _key()
+    results = _race([lambda: card_refund_request(user=user, amount=rub(600), key=key) for _ in range(2)])
+    assert all(isinstance(r, list) for r in results), results
+    assert [r.pk for r in results[0]] == [r.pk for r in results[1]]
+    assert CardRefund.objects.count() == 1 and balance(user) == rub(600)
+    card_refunds_sync()

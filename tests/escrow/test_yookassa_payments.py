@@ -247,8 +247,10 @@ def test_the_return_page_still_answers_when_yookassa_does_not(fake, user, client
     client.force_login(user)
     payment = payment_start(user=user, amount=rub(1500)).payment
     fake.fail_next("GET", "/v3/payments/", 503, times=10)
+    asked = len(fake.requests_log)
     page = client.get(f"/en/payments/{payment.pk}/return/")
     assert page.status_code == 200 and b"processing" in page.content.lower()
+    assert len(fake.requests_log) == asked + 1  # one try: the person is waiting
 
 
 @pytest.mark.postgres
