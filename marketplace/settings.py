@@ -557,6 +557,10 @@ else:
         "max_retries": 1,
         "visibility_timeout": 3600,
     }
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # kombu's Redis transport with the fix in marketplace/broker.py (a worker losing
+        # Redis mid-poll no longer dies on kombu's AttributeError).
+        CELERY_BROKER_TRANSPORT = "marketplace.broker:Transport"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers and beat wait out a broker outage however long it lasts (retrying every 2 to 30 s):
