@@ -323,18 +323,18 @@ class WithdrawalAdmin(admin.ModelAdmin):
             return {**context, "payout_details_error": exc.message}
         return {**context, "payout_details": details, "payout_details_shown": True}
 
-    @admin.action(description=_("Send the selected withdrawals through the payout service"), permissions=["change"])
+    @admin.action(description=_("Send through the payout service"), permissions=["change"])
     def send_through_provider(self, request, queryset):
         self._decide(request, queryset, lambda pk: withdrawal_approve(withdrawal_id=pk, actor=request.user))
 
-    @admin.action(description=_("Stuck payouts: paid (I checked the gateway's dashboard)"), permissions=["change"])
+    @admin.action(description=_("Stuck: paid (seen at the gateway)"), permissions=["change"])
     def stuck_paid(self, request, queryset):
         self._decide(
             request, queryset, lambda pk: withdrawal_settle_by_staff(withdrawal_id=pk, actor=request.user, paid=True)
         )
 
     @admin.action(
-        description=_("Stuck payouts: not sent, money back (I checked the gateway's dashboard)"),
+        description=_("Stuck: not sent, money back"),
         permissions=["change"],
     )
     def stuck_not_sent(self, request, queryset):
@@ -398,13 +398,11 @@ class CardRefundAdmin(ReadOnlyAdmin):
         # The two actions need it; a row itself is never edited by hand.
         return obj is None and request.user.has_perm("escrow.change_cardrefund")
 
-    @admin.action(description=_("Stuck returns: returned (I checked the dashboard)"), permissions=["change"])
+    @admin.action(description=_("Stuck: returned (seen in the dashboard)"), permissions=["change"])
     def stuck_returned(self, request, queryset):
         self._settle(request, queryset, returned=True)
 
-    @admin.action(
-        description=_("Stuck returns: not returned, money back (I checked the dashboard)"), permissions=["change"]
-    )
+    @admin.action(description=_("Stuck: not returned, money back"), permissions=["change"])
     def stuck_not_returned(self, request, queryset):
         self._settle(request, queryset, returned=False)
 
