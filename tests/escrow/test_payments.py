@@ -195,3 +195,18 @@ def test_the_delivery_task_comes_back_when_the_delayed_webhook_is_due(user, paym
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert balance(user) == rub(1500)
+
+
+def test_sandbox_money_goes_back_to_the_test_card_at_once(user, django_capture_on_commit_callbacks):
+    from escrow.models import CardRefund
+    from escrow.services.refunds import card_refund_request, card_refundable
+
+    payment = payment_start(user=user, amount=rub(1500)).payment
+    sandbox_card_submit(payment=payment, card_number=VALID_CARD)
+    assert card_refundable(user=user) == rub(1500)
+    with django_capture_on_commit_callbacks(execute=True):
+        (refund,) = card_refund_request(user=user, amount=rub(500), key="sandbox-return-1")
+    refund.refresh_from_db()
+    assert refund.status == CardRefund.Status.SUCCEEDED and refund.provider_refund_id == f"sbr_{refund.pk}"
+    assert balance(user) == rub(1000) and card_refundable(user=user) == rub(1000)
+    assert ledger_reconcile(notify=False).ok
