@@ -13,7 +13,7 @@ from accounts.models import User
 
 from . import conf
 from .fees import FeePolicy
-from .models import Account, Journal, PairTurnover, Payment, PayoutMethod, Transfer, Withdrawal
+from .models import Account, CardRefund, Journal, PairTurnover, Payment, PayoutMethod, Transfer, Withdrawal
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,10 @@ def payout_method_get_for_user(*, user: User, method_id: int) -> PayoutMethod:
     if method is None:
         raise Http404
     return method
+
+
+def card_refunds_for_user(*, user: User, limit: int = 5) -> list[CardRefund]:
+    return list(CardRefund.objects.filter(user=user).order_by("-created_at")[:limit])
 
 
 def withdrawals_for_user(*, user: User, limit: int = 10) -> list[Withdrawal]:

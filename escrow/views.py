@@ -17,11 +17,12 @@ from . import conf
 from .display import money_text
 from .errors import WebhookError
 from .forms import CardRefundForm, PayoutMethodForm, SandboxCardForm, TopUpForm, WithdrawalForm, money_of
-from .models import CardRefund, Payment, SandboxCharge
+from .models import Payment, SandboxCharge
 from .providers import UnknownProviderError
 from .providers.base import ProviderUnavailableError
 from .providers.sandbox import TEST_CARDS, sandbox_card_submit
 from .selectors import (
+    card_refunds_for_user,
     payment_get_for_user,
     payout_method_get_for_user,
     payout_methods_for_user,
@@ -62,7 +63,7 @@ def _wallet_page(request, *, top_up_form=None, withdrawal_form=None, card_refund
         "card_refund_max": min(refundable, balances.available)
         if refundable.currency == balances.available.currency
         else refundable,
-        "card_refunds": CardRefund.objects.filter(user=user).order_by("-created_at")[:5],
+        "card_refunds": card_refunds_for_user(user=user),
     }
     context["card_refund_form"] = card_refund_form or CardRefundForm(
         initial={"amount": context["card_refund_max"].amount}

@@ -53,6 +53,8 @@ class ProviderEvent:
 
 class PaymentProvider(ABC):
     name: ClassVar[str]
+    # Whether wallet money can go back to the cards this provider's payments came from.
+    supports_refunds: ClassVar[bool] = False
 
     @abstractmethod
     def start_payment(self, *, payment: Payment) -> StartedPayment:
@@ -74,11 +76,12 @@ class PaymentProvider(ABC):
     def start_refund(self, *, refund, first: bool = True) -> RefundResult:
         """Send `refund.amount` back to the card `refund.payment` was paid with. The same
         refund sent again must not refund twice (an idempotence key made of the refund).
-        `first`: no earlier sending could have reached the provider."""
-        raise NotImplementedError
+        `first`: no earlier sending could have reached the provider. Only called when
+        `supports_refunds`."""
+        raise ProviderUnavailableError(f"{self.name} cannot return money to cards")
 
     def read_refund(self, provider_refund_id: str) -> RefundResult:
-        raise NotImplementedError
+        raise ProviderUnavailableError(f"{self.name} cannot return money to cards")
 
 
 def provider_sweep(ids, send, what: str) -> int:

@@ -71,6 +71,7 @@ def sign(body: bytes) -> str:
 
 class SandboxProvider(PaymentProvider):
     name = "sandbox"
+    supports_refunds = True
 
     def start_payment(self, *, payment: Payment) -> StartedPayment:
         charge = SandboxCharge.objects.create(id=f"sbx_{secrets.token_hex(12)}", payment=payment)

@@ -132,6 +132,7 @@ def _reason(obj: dict) -> str:
 
 class YooKassaProvider(PaymentProvider):
     name = "yookassa"
+    supports_refunds = True
 
     # --- payments in ------------------------------------------------------------------
     def start_payment(self, *, payment: Payment) -> StartedPayment:

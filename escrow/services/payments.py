@@ -9,8 +9,10 @@ whatever event id a retry carries.
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
@@ -116,13 +118,20 @@ def payment_sync(*, payment: Payment, quick: bool = False) -> WebhookResult | No
     return event_apply(provider=provider.name, event=reader(payment.provider_payment_id, quick=quick))
 
 
+def event_record(*, provider: str, event: ProviderEvent, outcome: str, payload: dict, payment_id=None) -> bool:
+    """Keep a provider event decided elsewhere (a return to card, a payout) once, for the
+    record; False when it was kept before (a repeated notification)."""
+    _row, created = WebhookEvent.objects.get_or_create(
+        provider=provider,
+        event_id=event.event_id,
+        defaults={"event_type": event.type, "outcome": outcome, "payload": payload, "payment_id": payment_id},
+    )
+    return created
+
+
 def payments_sync(*, older_than_seconds: int = 300, limit: int = 200) -> int:
     """The sweep: payments still pending a few minutes after they were started, read again
     from providers that can be asked (a notification lost, or refused while we were down)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     now = timezone.now()
     pending = Payment.objects.filter(
         status=Payment.Status.PENDING,

@@ -48,7 +48,7 @@ STAFF_SETTLE_AFTER = timedelta(hours=1)
 
 
 def _refunding_providers() -> list[str]:
-    return [name for name, cls in PROVIDERS.items() if "start_refund" in cls.__dict__]
+    return [name for name, cls in PROVIDERS.items() if cls.supports_refunds]
 
 
 def _refundable_payments(user: User, currency: str):
@@ -213,7 +213,7 @@ def card_refund_settle_by_staff(*, refund_id: int, actor: User, returned: bool) 
 
 def card_refund_apply_event(*, provider: str, event: ProviderEvent):
     """A provider's refund notification, read again from its API."""
-    from .payments import WebhookResult
+    from .payments import WebhookResult, event_record
 
     refund = CardRefund.objects.filter(payment__provider=provider, provider_refund_id=event.provider_payment_id).first()
     if refund is None:
@@ -227,17 +227,10 @@ def card_refund_apply_event(*, provider: str, event: ProviderEvent):
         result=RefundResult(event.provider_payment_id, event.type, event.failure_reason),
     )
     outcome = WebhookEvent.Outcome.REFUND_DECIDED if status != before else WebhookEvent.Outcome.IGNORED
-    duplicate = not _record(provider, event, outcome, refund.payment_id)
-    return WebhookResult(event_id=event.event_id, outcome=outcome, duplicate=duplicate)
-
-
-def _record(provider: str, event: ProviderEvent, outcome: str, payment_id) -> bool:
-    _row, created = WebhookEvent.objects.get_or_create(
-        provider=provider,
-        event_id=event.event_id,
-        defaults={"event_type": event.type, "outcome": outcome, "payload": event.payload, "payment_id": payment_id},
+    duplicate = not event_record(
+        provider=provider, event=event, outcome=outcome, payload=event.payload, payment_id=refund.payment_id
     )
-    return created
+    return WebhookResult(event_id=event.event_id, outcome=outcome, duplicate=duplicate)
 
 
 @retry_on_conflict

@@ -353,7 +353,7 @@ def _settle(*, withdrawal_id: int, status: str, reason: str) -> str:
 
 def withdrawal_apply_event(*, provider: str, event: ProviderEvent):
     """A payout notification, read again from the payout gateway's API."""
-    from .payments import WebhookResult
+    from .payments import WebhookResult, event_record
 
     withdrawal = Withdrawal.objects.filter(provider=provider, provider_payout_id=event.provider_payment_id).first()
     if withdrawal is None:
@@ -366,11 +366,7 @@ def withdrawal_apply_event(*, provider: str, event: ProviderEvent):
     before = withdrawal.status
     after = _settle(withdrawal_id=withdrawal.pk, status=event.type, reason=event.failure_reason)
     outcome = WebhookEvent.Outcome.PAYOUT_DECIDED if after != before else WebhookEvent.Outcome.IGNORED
-    _row, created = WebhookEvent.objects.get_or_create(
-        provider=provider,
-        event_id=event.event_id,
-        defaults={"event_type": event.type, "outcome": outcome, "payload": _masked(event.payload)},
-    )
+    created = event_record(provider=provider, event=event, outcome=outcome, payload=_masked(event.payload))
     return WebhookResult(event_id=event.event_id, outcome=outcome, duplicate=not created)
 
 
